@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+
+export interface GlobalOptions {
+  flake?: string;
+  root?: string;
+  file?: string;
+  json: boolean;
+  demo: boolean;
+  ascii: boolean;
+}
+
+export type Invocation =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'console'; options: GlobalOptions }
+  | { kind: 'hosts'; options: GlobalOptions }
+  | { kind: 'generations'; options: GlobalOptions; host?: string }
+  | { kind: 'todos'; options: GlobalOptions }
+  | { kind: 'todo'; options: GlobalOptions; done: boolean; query: string }
+  | { kind: 'config'; options: GlobalOptions; action: 'list' }
+  | { kind: 'config'; options: GlobalOptions; action: 'path' }
+  | { kind: 'config'; options: GlobalOptions; action: 'get'; key: string }
+  | { kind: 'config'; options: GlobalOptions; action: 'unset'; key: string }
+  | { kind: 'config'; options: GlobalOptions; action: 'set'; key: string; value: string };
+
+export class UsageError extends Error {}
+
+export const USAGE = `nixdeck — a keyboard console for a NixOS flake fleet
+
+Usage:
+  nixdeck [--flake DIR] [--file PATH] [--root DIR] [--ascii]   open the console
+  nixdeck --demo                                   open the console on a sample fleet
+  nixdeck hosts [--json]                           hosts of the flake
+  nixdeck generations [HOST] [--json]              system generations (default: this machine)
+  nixdeck todos [--json]                           todos of PROJECT.md
+  nixdeck todo done|undo ID-OR-TEXT                tick or untick one todo
+  nixdeck config list|path                         preferences
+  nixdeck config get|unset KEY
+  nixdeck config set KEY VALUE
+
+Options:
+  --flake DIR   the flake folder (default: preference, else ./ if it holds flake.nix, else /etc/nixos)
+  --file PATH   the todo file (default: preference, else PROJECT.md in the flake folder)
+  --root DIR    read /nix/var/nix/profiles, /run and /etc under DIR instead of /
+  --json        print JSON for scripts
+  --ascii       draw borders with ASCII characters
+  --demo        use a sample fleet built in a temporary folder (no Nix needed)
+  -h, --help    this text
+  -V, --version the version
+
+Exit status: 0 ok, 1 the operation failed, 2 bad usage.`;
+
+export function parseInvocation(argv: readonly string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        flake: { type: 'string' },
+        root: { type: 'string' },
+        file: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        ascii: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^.*?: /, '').replace(/\. To specify.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  for (const name of ['flake', 'root', 'file'] as const) {
+    if (values[name] === '') throw new UsageError(`--${name} needs a path`);
+  }
+  const options: GlobalOptions = {
+    ...(values.flake ? { flake: values.flake } : {}),
+    ...(values.root ? { root: values.root } : {}),
+    ...(values.file ? { file: values.file } : {}),
+    json: values.json ?? false,
+    demo: values.demo ?? false,
+    ascii: values.ascii ?? false,
+  };
+  const [command, ...rest] = positionals;
+  const expect = (count: number, what: string): void => {
+    if (rest.length !== count) throw new UsageError(`${command} takes ${what}`);
+  };
+  switch (command) {
+    case undefined:
+      return { kind: 'console', options };
+    case 'hosts':
+    case 'todos':
+      expect(0, 'no arguments');
+      return { kind: command, options };
+    case 'generations':
+      if (rest.length > 1) throw new UsageError('generations takes at most one HOST');
+      return rest[0] === undefined ? { kind: 'generations', options } : { kind: 'generations', options, host: rest[0] };
+    case 'todo': {
+      const [verb, ...query] = rest;
+      if (verb !== 'done' && verb !== 'undo') throw new UsageError('todo takes done or undo, then an id or some text of the todo');
+      if (query.length === 0 || query.join(' ').trim() === '') throw new UsageError(`todo ${verb} needs an id or some text of the todo`);
+      return { kind: 'todo', options, done: verb === 'done', query: query.join(' ') };
+    }
+    case 'config': {
+      const [action, key, value] = rest;
+      if (action === 'list' || action === 'path') {
+        if (rest.length !== 1) throw new UsageError(`config ${action} takes no arguments`);
+        return action === 'list' ? { kind: 'config', options, action } : { kind: 'config', options, action };
+      }
+      if (action === 'get' || action === 'unset') {
+        if (rest.length !== 2 || key === undefined) throw new UsageError(`config ${action} takes one KEY`);
+        return action === 'get' ? { kind: 'config', options, action, key } : { kind: 'config', options, action, key };
+      }
+      if (action === 'set') {
+        if (rest.length !== 3 || key === undefined || value === undefined) throw new UsageError('config set takes KEY VALUE');
+        return { kind: 'config', options, action, key, value };
+      }
+      throw new UsageError('config takes list, get, set, unset or path');
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

@@ -1,0 +1,47 @@
+import { DEFAULT_PREFS, isPrefKey, PREF_KEYS, PREF_SPECS, parsePrefValue } from '../core/prefsSchema.js';
+import type { PrefsStore } from '../system/prefs.js';
+import type { Invocation } from '../args.js';
+import { type Io, table } from './io.js';
+
+type ConfigInvocation = Extract<Invocation, { kind: 'config' }>;
+
+export function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvocation): number {
+  if (inv.action === 'path') {
+    io.out(prefs.path);
+    return 0;
+  }
+  if (inv.action === 'list') {
+    const stored = prefs.stored() as Record<string, unknown>;
+    const rows = PREF_KEYS.map((key) => {
+      const set = key in stored;
+      const value = set ? stored[key] : (DEFAULT_PREFS as unknown as Record<string, unknown>)[key];
+      return [key, value === undefined ? '-' : String(value), set ? '' : '(default)', PREF_SPECS[key].description];
+    });
+    for (const line of table([['KEY', 'VALUE', '', 'WHAT'], ...rows])) io.out(line);
+    return 0;
+  }
+  if (!isPrefKey(inv.key)) {
+    io.err(`error: unknown preference "${inv.key}"; known: ${PREF_KEYS.join(', ')}`);
+    return 2;
+  }
+  if (inv.action === 'get') {
+    const value = (prefs.get() as unknown as Record<string, unknown>)[inv.key];
+    if (value === undefined) {
+      io.err(`${inv.key} is not set`);
+      return 1;
+    }
+    io.out(String(value));
+    return 0;
+  }
+  if (inv.action === 'unset') {
+    prefs.unset(inv.key);
+    return 0;
+  }
+  const parsed = parsePrefValue(inv.key, inv.value);
+  if (!parsed.ok) {
+    io.err(`error: ${parsed.error}`);
+    return 2;
+  }
+  prefs.set(inv.key, parsed.value);
+  return 0;
+}

@@ -1,0 +1,113 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildGenerationList } from '../core/generations.js';
+import type { Prefs } from '../core/prefsSchema.js';
+import type { GenerationList, Host } from '../core/types.js';
+import { localRunner } from './exec.js';
+import { evalFlakeHosts, type FlakeHostsResult, listFolderHosts } from './hostsDiscovery.js';
+import { readProfileFacts } from './profileReader.js';
+
+export type GenerationsRead = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
+
+/** Where things are and how to reach them, resolved once from options, preferences and the system. */
+export interface Environment {
+  flakeDir: string;
+  todoFile: string;
+  root: string;
+  hostname: string;
+  listFolderHosts(flakeDir: string): Promise<string[]>;
+  evalFlakeHosts(flakeDir: string): Promise<FlakeHostsResult>;
+  readGenerations(host: Host): Promise<GenerationsRead>;
+  /** remove what the environment made (the demo's temporary folder) */
+  dispose?(): Promise<void>;
+  /** for the console's header: where the data comes from, when it is not the real system */
+  label?: string;
+}
+
+export class SetupError extends Error {}
+
+export interface Locations {
+  flake?: string;
+  file?: string;
+  root?: string;
+}
+
+/** --flake, else the preference, else ./ when it holds flake.nix, else /etc/nixos (under --root). */
+export function resolveFlakeDir(options: Locations, prefs: Prefs, cwd: string = process.cwd()): string {
+  const root = options.root ?? '/';
+  const chosen = options.flake ?? prefs.flake;
+  if (chosen !== undefined) {
+    const dir = path.resolve(cwd, chosen);
+    if (!isDir(dir)) {
+      throw new SetupError(
+        `flake folder ${dir} does not exist or is not a folder` +
+          (options.flake ? '' : ` (from the preference "flake"; change it with: nixdeck config set flake DIR)`),
+      );
+    }
+    return dir;
+  }
+  if (existsSync(path.join(cwd, 'flake.nix'))) return cwd;
+  return path.join(root, 'etc/nixos');
+}
+
+export function resolveTodoFile(options: Locations, prefs: Prefs, flakeDir: string, cwd: string = process.cwd()): string {
+  if (options.file) return path.resolve(cwd, options.file);
+  if (prefs.todoFile) return path.resolve(flakeDir, prefs.todoFile);
+  return path.join(flakeDir, 'PROJECT.md');
+}
+
+/** The machine's name: <root>/etc/hostname under --root, else the kernel's. */
+export function readHostname(root: string | undefined): string {
+  if (root) {
+    try {
+      const name = readFileSync(path.join(root, 'etc/hostname'), 'utf8').trim();
+      if (name) return name;
+    } catch {
+      // fall back to this machine's name
+    }
+  }
+  return os.hostname();
+}
+
+export function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Read the local system profile under `root`. */
+export function readLocalGenerations(root: string): GenerationsRead {
+  const facts = readProfileFacts({ root });
+  const list = buildGenerationList(facts);
+  if (list.generations.length === 0) {
+    const profile = path.join(root, 'nix/var/nix/profiles/system');
+    return { ok: false, message: `no system generations in ${profile}`, hint: 'is this a NixOS machine? --root DIR reads another system root' };
+  }
+  return { ok: true, list };
+}
+
+export function localEnvironment(options: Locations, prefs: Prefs): Environment {
+  const root = path.resolve(options.root ?? '/');
+  if (options.root && !isDir(root)) throw new SetupError(`--root ${root} does not exist or is not a folder`);
+  const flakeDir = resolveFlakeDir(options, prefs);
+  const hostname = readHostname(options.root);
+  return {
+    flakeDir,
+    todoFile: resolveTodoFile(options, prefs, flakeDir),
+    root,
+    hostname,
+    listFolderHosts,
+    evalFlakeHosts: (dir) => evalFlakeHosts(dir, localRunner),
+    async readGenerations(host) {
+      if (host.local) return readLocalGenerations(root);
+      return {
+        ok: false,
+        message: `${host.name} is not this machine (${hostname}): its generations are not reachable yet`,
+        hint: 'reading remote hosts over SSH comes in a later version',
+      };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { GlobalOptions } from '../args.js';
+import type { Environment } from './context.js';
+import { readLocalGenerations } from './context.js';
+import { createDemoFleet } from './demoFleet.js';
+import { listFolderHosts } from './hostsDiscovery.js';
+
+/** How long the console's demo waits before the flake's host list arrives, as an evaluation would. */
+export const DEMO_EVAL_MS = 400;
+
+/**
+ * The sample fleet: every host's profile is a folder laid out like a NixOS root, read by the
+ * same profile reader as a real system. There is no Nix here, so the flake's host list is
+ * answered from the fleet's own table after a short pause, as an evaluation would.
+ */
+export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, evalDelayMs = 0): Promise<Environment> {
+  const fleet = await createDemoFleet();
+  return {
+    label: 'demo',
+    flakeDir: fleet.flakeDir,
+    todoFile: options.file ? path.resolve(options.file) : path.join(fleet.flakeDir, 'PROJECT.md'),
+    root: fleet.hostRoots[fleet.localHost] ?? fleet.dir,
+    hostname: fleet.localHost,
+    listFolderHosts,
+    evalFlakeHosts: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, names: fleet.hostNames }), evalDelayMs)),
+    async readGenerations(host) {
+      const root = fleet.hostRoots[host.name];
+      if (!root) return { ok: false, message: `${host.name} is not part of the demo fleet` };
+      return readLocalGenerations(root);
+    },
+    dispose: () => fleet.cleanup(),
+  };
+}

@@ -1,0 +1,143 @@
+import { lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { generationNumberOf } from '../core/generations.js';
+import type { GenerationLinkFacts, ProfileFacts } from '../core/types.js';
+
+export interface ProfileLocation {
+  /** system root; `/` normally, another folder with --root */
+  root: string;
+  /** profile path relative to the root */
+  profile?: string;
+}
+
+export const SYSTEM_PROFILE = 'nix/var/nix/profiles/system';
+
+/**
+ * Read a system profile the way nix does: readdir for `system-N-link`, lstat for the date,
+ * then a few small reads inside each toplevel. No root needed, no process spawned.
+ * Synchronous on purpose: a thousand tiny reads are faster than a thousand promises.
+ */
+export function readProfileFacts(location: ProfileLocation): ProfileFacts {
+  const profilePath = path.join(location.root, location.profile ?? SYSTEM_PROFILE);
+  const dir = path.dirname(profilePath);
+  const name = path.basename(profilePath);
+  const entries = tryOr(() => readdirSync(dir), [] as string[]);
+  const kernelCache = new Map<string, string | null>();
+  const links: GenerationLinkFacts[] = [];
+  for (const entry of entries) {
+    const number = generationNumberOf(entry, name);
+    if (number === null) continue;
+    links.push(readLink(path.join(dir, entry), number, kernelCache));
+  }
+  const current = tryOr(() => readlinkSync(profilePath), null);
+  const runningPath = resolveSystemLink(path.join(location.root, 'run/current-system'));
+  const bootedPath = resolveSystemLink(path.join(location.root, 'run/booted-system'));
+  return {
+    currentNumber: current === null ? null : generationNumberOf(path.basename(current), name),
+    runningPath,
+    bootedPath,
+    runningKernel: runningPath ? kernelOf(runningPath, kernelCache) : null,
+    bootedKernel: bootedPath ? kernelOf(bootedPath, kernelCache) : null,
+    links,
+  };
+}
+
+function readLink(linkPath: string, number: number, kernelCache: Map<string, string | null>): GenerationLinkFacts {
+  const facts: GenerationLinkFacts = {
+    number,
+    mtimeMs: 0,
+    target: null,
+    state: 'ok',
+    nixosVersion: null,
+    kernelVersion: null,
+    configurationRevision: null,
+    specialisations: [],
+  };
+  try {
+    facts.mtimeMs = lstatSync(linkPath).mtimeMs;
+    const raw = readlinkSync(linkPath);
+    facts.target = path.isAbsolute(raw) ? raw : path.resolve(path.dirname(linkPath), raw);
+  } catch (error) {
+    facts.state = 'unreadable';
+    facts.problem = describe(error);
+    return facts;
+  }
+  try {
+    facts.nixosVersion = readFileSync(path.join(facts.target, 'nixos-version'), 'utf8').trim() || null;
+  } catch (error) {
+    if (isCode(error, 'ENOENT') && !exists(facts.target)) {
+      facts.state = 'dangling';
+      facts.problem = `${facts.target} no longer exists (garbage-collected?)`;
+      return facts;
+    }
+    if (isCode(error, 'EACCES')) {
+      facts.state = 'unreadable';
+      facts.problem = describe(error);
+      return facts;
+    }
+  }
+  facts.kernelVersion = kernelOf(facts.target, kernelCache);
+  facts.specialisations = tryOr(() => readdirSync(path.join(facts.target as string, 'specialisation')), []);
+  facts.configurationRevision = revisionOf(facts.target);
+  return facts;
+}
+
+/** The one directory name under kernel-modules/lib/modules, cached per modules store path. */
+function kernelOf(toplevel: string, cache: Map<string, string | null>): string | null {
+  const modulesLink = path.join(toplevel, 'kernel-modules');
+  const key = tryOr(() => readlinkSync(modulesLink), modulesLink);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const versions = tryOr(() => readdirSync(path.join(modulesLink, 'lib/modules')), [] as string[]);
+  const version = versions.sort()[0] ?? null;
+  cache.set(key, version);
+  return version;
+}
+
+/** nixos-cli's nixos-version.json carries the configuration revision without running anything. */
+function revisionOf(toplevel: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path.join(toplevel, 'nixos-version.json'), 'utf8'));
+    if (parsed && typeof parsed === 'object' && 'configurationRevision' in parsed) {
+      const rev = (parsed as { configurationRevision: unknown }).configurationRevision;
+      return typeof rev === 'string' && rev !== '' ? rev : null;
+    }
+  } catch {
+    // absent on most systems
+  }
+  return null;
+}
+
+function resolveSystemLink(linkPath: string): string | null {
+  try {
+    return realpathSync(linkPath);
+  } catch {
+    const raw = tryOr(() => readlinkSync(linkPath), null);
+    return raw === null ? null : path.resolve(path.dirname(linkPath), raw);
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tryOr<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,88 @@
+import { Box, Text } from 'ink';
+import { useEffect } from 'react';
+import type { Generation } from '../core/types.js';
+import { type AppState, generationRowText, selectedHostOf } from '../state/appState.js';
+import type { Controller } from '../state/controller.js';
+import { Frame } from './Frame.js';
+import { Highlight } from './Highlight.js';
+import { fit } from './text.js';
+
+const MARKER_WIDTH = 12;
+
+function shortMarkers(g: Generation): string {
+  if (g.status !== 'ok') return g.status;
+  return [g.current ? 'cur' : '', g.running ? 'run' : '', g.booted ? 'boot' : ''].filter(Boolean).join(' ');
+}
+
+function detailLine(g: Generation): string {
+  const states = [g.current && 'current', g.running && 'running', g.booted && 'booted'].filter(Boolean).join(', ');
+  const parts = [`#${g.generation}`, `${g.date.slice(0, 10)} ${g.date.slice(11, 16)} UTC`, g.nixosVersion];
+  if (states) parts.push(states);
+  if (g.specialisations.length > 0) parts.push(`spec: ${g.specialisations.join(', ')}`);
+  if (g.configurationRevision !== 'Unknown') parts.push(`rev ${g.configurationRevision.slice(0, 7)}`);
+  if (g.problem) parts.push(g.problem);
+  return parts.join(' · ');
+}
+
+export function GenerationsPane({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
+  const pane = state.panes.generations;
+  const inner = width - 2;
+  const host = selectedHostOf(state);
+  const loaded = host ? state.generations[host.name] : undefined;
+  const list = loaded?.status === 'ok' ? loaded.value : null;
+  const rebootLine = list?.rebootNeeded ? `! reboot needed: running kernel ${list.runningKernel}, booted ${list.bootedKernel}` : null;
+  const rows = Math.max(1, height - 2 - 1 - (rebootLine ? 1 : 0));
+  useEffect(() => controller.setViewport('generations', rows), [controller, rows]);
+  const focused = state.focus === 'generations';
+  const selected = pane.hits[pane.cursor]?.item;
+  const info = [host?.name, list ? `${list.generations.length}` : '', pane.filter ? `/${pane.filter}` : ''].filter(Boolean).join(' · ');
+  const rowWidth = Math.max(8, inner - 2 - MARKER_WIDTH - 1);
+  let body;
+  if (!host) body = <Text dimColor>no host selected</Text>;
+  else if (!loaded || loaded.status === 'loading') body = <Text dimColor>reading generations…</Text>;
+  else if (loaded.status === 'error')
+    body = (
+      <>
+        <Text color="yellow" wrap="wrap">
+          {loaded.message}
+        </Text>
+        {loaded.hint ? <Text dimColor wrap="wrap">{loaded.hint}</Text> : null}
+      </>
+    );
+  else if (pane.hits.length === 0) body = <Text dimColor>{list && list.generations.length > 0 ? 'no generation matches' : 'no generations in this profile'}</Text>;
+  else
+    body = (
+      <>
+        {pane.hits.slice(pane.offset, pane.offset + rows).map((hit, i) => {
+          const isSel = pane.offset + i === pane.cursor;
+          const g = hit.item;
+          return (
+            <Box key={g.generation}>
+              <Text inverse={isSel && focused} bold={isSel} wrap="truncate-end">
+                {isSel ? '>' : ' '} <Highlight text={fit(generationRowText(g), rowWidth)} ranges={hit.ranges} />
+              </Text>
+              <Text color={g.status === 'ok' ? (g.running ? 'green' : 'cyan') : 'red'} wrap="truncate-end">
+                {' '}
+                {fit(shortMarkers(g), MARKER_WIDTH)}
+              </Text>
+            </Box>
+          );
+        })}
+      </>
+    );
+  return (
+    <Frame title="2 Generations" info={info} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
+      {rebootLine ? (
+        <Text color="yellow" wrap="truncate-end">
+          {rebootLine}
+        </Text>
+      ) : null}
+      <Box flexDirection="column" height={rows} overflow="hidden">
+        {body}
+      </Box>
+      <Text dimColor wrap="truncate-end">
+        {selected ? detailLine(selected) : ' '}
+      </Text>
+    </Frame>
+  );
+}

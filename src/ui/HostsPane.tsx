@@ -1,0 +1,49 @@
+import { Box, Text } from 'ink';
+import { useEffect } from 'react';
+import type { AppState } from '../state/appState.js';
+import type { Controller } from '../state/controller.js';
+import { Frame } from './Frame.js';
+import { Highlight } from './Highlight.js';
+import { fit } from './text.js';
+
+const SOURCE_LABEL: Record<string, string> = { 'flake,folder': 'both', flake: 'flake', folder: 'folder' };
+
+export function HostsPane({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
+  const pane = state.panes.hosts;
+  const inner = width - 2;
+  const rows = Math.max(1, height - 2);
+  useEffect(() => controller.setViewport('hosts', rows), [controller, rows]);
+  const nameWidth = Math.max(4, inner - 2 - 13);
+  const visible = pane.hits.slice(pane.offset, pane.offset + rows);
+  const focused = state.focus === 'hosts';
+  return (
+    <Frame title="1 Hosts" info={pane.filter ? `/${pane.filter}` : `${state.hosts.length}`} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
+      {state.hosts.length === 0 ? (
+        <Text dimColor wrap="truncate-end">
+          {state.flakeEval.status === 'loading' ? 'looking for hosts…' : 'no hosts found'}
+        </Text>
+      ) : pane.hits.length === 0 ? (
+        <Text dimColor>no host matches</Text>
+      ) : (
+        visible.map((hit, i) => {
+          const selected = pane.offset + i === pane.cursor;
+          const name = fit(hit.item.name, nameWidth);
+          return (
+            <Box key={hit.item.name}>
+              <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
+                {selected ? '>' : ' '} <Highlight text={name} ranges={hit.ranges} />
+              </Text>
+              <Text dimColor wrap="truncate-end">
+                {' '}
+                {fit(SOURCE_LABEL[hit.item.sources.join(',')] ?? '', 6)}
+              </Text>
+              <Text color="green" wrap="truncate-end">
+                {hit.item.local ? ' local' : ''}
+              </Text>
+            </Box>
+          );
+        })
+      )}
+    </Frame>
+  );
+}
