@@ -25,9 +25,12 @@ export interface FuzzyField<T> {
  * for highlighting; the other fields only widen what matches (a todo's section, say).
  */
 export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>, others: readonly FuzzyField<T>[] = []): FuzzyIndex<T> {
+  // Fields are read once into plain records: fuse then names the matched key, which it does
+  // not do for getFn keys, and searching does not call back into the items.
   const fields = [display, ...others];
-  const keys = fields.map((f) => ({ name: f.name, weight: f.weight ?? 1, getFn: (item: T) => f.get(item) }));
-  const fuse = new Fuse(items as T[], {
+  const records = items.map((item) => Object.fromEntries(fields.map((f, i) => [`f${i}`, f.get(item)])));
+  const keys = fields.map((f, i) => ({ name: `f${i}`, weight: f.weight ?? 1 }));
+  const fuse = new Fuse(records, {
     keys,
     includeMatches: true,
     ignoreLocation: true,
@@ -38,7 +41,7 @@ export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>,
     search(query) {
       const q = query.trim();
       if (q === '') return items.map((item, index) => ({ item, index, ranges: [] }));
-      return fuse.search(q).map((r) => ({ item: r.item, index: r.refIndex, ranges: rangesFor(r.matches, display.name) }));
+      return fuse.search(q).map((r) => ({ item: items[r.refIndex] as T, index: r.refIndex, ranges: rangesFor(r.matches, 'f0') }));
     },
   };
 }

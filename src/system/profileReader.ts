@@ -12,6 +12,13 @@ export interface ProfileLocation {
 
 export const SYSTEM_PROFILE = 'nix/var/nix/profiles/system';
 
+const UNREADABLE: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'not a system folder',
+  ELOOP: 'a symlink loop',
+};
+
 /**
  * Read a system profile the way nix does: readdir for `system-N-link`, lstat for the date,
  * then a few small reads inside each toplevel. No root needed, no process spawned.
@@ -70,9 +77,10 @@ function readLink(linkPath: string, number: number, kernelCache: Map<string, str
       facts.problem = `${facts.target} no longer exists (garbage-collected?)`;
       return facts;
     }
-    if (isCode(error, 'EACCES')) {
+    const code = (error as { code?: string }).code ?? '';
+    if (UNREADABLE[code]) {
       facts.state = 'unreadable';
-      facts.problem = describe(error);
+      facts.problem = `${facts.target}: ${UNREADABLE[code]}`;
       return facts;
     }
   }
