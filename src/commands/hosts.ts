@@ -5,7 +5,7 @@ import { type Io, printJson, table } from './io.js';
 /** `nixdeck hosts`: folder hosts merged with the flake's; an evaluation error is a warning, not a failure. */
 export async function hostsCommand(env: Environment, io: Io, json: boolean): Promise<number> {
   const [folder, evaluation] = await Promise.all([env.listFolderHosts(env.flakeDir), env.evalFlakeHosts(env.flakeDir)]);
-  if (!evaluation.ok) io.err(`warning: ${evaluation.error}\n  ${evaluation.hint}`);
+  if (!evaluation.ok) io.err(`warning: ${evaluation.error} (to see all of it, ${evaluation.hint})`);
   const hosts = mergeHosts(folder, evaluation.ok ? evaluation.names : null, env.hostname);
   if (hosts.length === 0 && !evaluation.ok) {
     io.err(`error: no hosts found in ${env.flakeDir} (no systems/*/ or hosts/*/ folders, and the flake did not evaluate)`);

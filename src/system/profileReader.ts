@@ -69,24 +69,24 @@ function readLink(linkPath: string, number: number, kernelCache: Map<string, str
     facts.problem = describe(error);
     return facts;
   }
+  let entries: Set<string>;
   try {
-    facts.nixosVersion = readFileSync(path.join(facts.target, 'nixos-version'), 'utf8').trim() || null;
+    entries = new Set(readdirSync(facts.target));
   } catch (error) {
-    if (isCode(error, 'ENOENT') && !exists(facts.target)) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'ENOENT') {
       facts.state = 'dangling';
       facts.problem = `${facts.target} no longer exists (garbage-collected?)`;
-      return facts;
-    }
-    const code = (error as { code?: string }).code ?? '';
-    if (UNREADABLE[code]) {
+    } else {
       facts.state = 'unreadable';
-      facts.problem = `${facts.target}: ${UNREADABLE[code]}`;
-      return facts;
+      facts.problem = `${facts.target}: ${UNREADABLE[code] ?? describe(error)}`;
     }
+    return facts;
   }
-  facts.kernelVersion = kernelOf(facts.target, kernelCache);
-  facts.specialisations = tryOr(() => readdirSync(path.join(facts.target as string, 'specialisation')), []);
-  facts.configurationRevision = revisionOf(facts.target);
+  if (entries.has('nixos-version')) facts.nixosVersion = tryOr(() => readFileSync(path.join(facts.target as string, 'nixos-version'), 'utf8').trim() || null, null);
+  if (entries.has('kernel-modules')) facts.kernelVersion = kernelOf(facts.target, kernelCache);
+  if (entries.has('specialisation')) facts.specialisations = tryOr(() => readdirSync(path.join(facts.target as string, 'specialisation')), []);
+  facts.configurationRevision = revisionOf(facts.target, entries);
   return facts;
 }
 
@@ -102,18 +102,24 @@ function kernelOf(toplevel: string, cache: Map<string, string | null>): string |
   return version;
 }
 
-/** nixos-cli's nixos-version.json carries the configuration revision without running anything. */
-function revisionOf(toplevel: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path.join(toplevel, 'nixos-version.json'), 'utf8'));
-    if (parsed && typeof parsed === 'object' && 'configurationRevision' in parsed) {
-      const rev = (parsed as { configurationRevision: unknown }).configurationRevision;
-      return typeof rev === 'string' && rev !== '' ? rev : null;
-    }
-  } catch {
-    // absent on most systems
+/**
+ * The configuration revision without running anything: nixos-cli's nixos-version.json, else
+ * the JSON that NixOS bakes into sw/bin/nixos-version (or its older `echo "<rev>"` branch).
+ */
+function revisionOf(toplevel: string, entries: Set<string>): string | null {
+  if (entries.has('nixos-version.json')) {
+    const rev = revisionIn(tryOr(() => readFileSync(path.join(toplevel, 'nixos-version.json'), 'utf8'), ''));
+    if (rev) return rev;
   }
-  return null;
+  if (!entries.has('sw')) return null;
+  return revisionIn(tryOr(() => readFileSync(path.join(toplevel, 'sw/bin/nixos-version'), 'utf8'), ''));
+}
+
+const REVISION_JSON = /"configurationRevision"\s*:\s*"([^"@]+)"/;
+const REVISION_ECHO = /--configuration-revision\)[^;]*?echo "([^"@$]+)"/;
+
+export function revisionIn(text: string): string | null {
+  return REVISION_JSON.exec(text)?.[1] ?? REVISION_ECHO.exec(text)?.[1] ?? null;
 }
 
 function resolveSystemLink(linkPath: string): string | null {
@@ -125,25 +131,12 @@ function resolveSystemLink(linkPath: string): string | null {
   }
 }
 
-function exists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function tryOr<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
   } catch {
     return fallback;
   }
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
 function describe(error: unknown): string {

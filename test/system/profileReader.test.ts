@@ -60,3 +60,14 @@ describe('readProfileFacts', () => {
     expect(list.generations.find((g) => g.generation === 9)).toMatchObject({ status: 'unreadable' });
   });
 });
+
+describe('revisionIn', () => {
+  it('reads the revision NixOS bakes into sw/bin/nixos-version, in both shapes', async () => {
+    const { revisionIn } = await import('../../src/system/profileReader.js');
+    const modern = `#! /bin/sh\ncase "$1" in\n  --json)\n    cat <<'EOF'\n{"configurationRevision":"9f1c2e7a0b3d","nixosVersion":"25.05.1"}\nEOF\n    ;;\nesac\n`;
+    expect(revisionIn(modern)).toBe('9f1c2e7a0b3d');
+    expect(revisionIn('  --configuration-revision)\n    echo "abc1234-dirty"\n    ;;')).toBe('abc1234-dirty');
+    expect(revisionIn('  --configuration-revision)\n    if [[ "@configurationRevision@" =~ "@" ]]; then exit 1; fi\n    echo "@configurationRevision@"\n    ;;')).toBeNull();
+    expect(revisionIn('  --configuration-revision) echo "" ;;')).toBeNull();
+  });
+});

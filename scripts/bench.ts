@@ -1,0 +1,141 @@
+// npm run bench: the figures the issues ask for, measured side by side in one run.
+// Timing lives here, never in test assertions.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
+import stripAnsi from 'strip-ansi';
+import { parseTodos } from '../src/core/todos.js';
+import { filterTodos } from '../src/state/appState.js';
+import { makeRoot } from '../test/helpers/profileFixture.js';
+
+const CLI = path.resolve('dist/nixdeck.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** Start a command on a pseudo-terminal (util-linux `script`) and wait until `done(screen)` holds. */
+function timeUntil(argv: string[], done: (screen: string) => boolean, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn('script', ['-qfec', argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'], {
+      env: { ...env, COLUMNS: '80', LINES: '24' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let screen = '';
+    let finished = false;
+    const finish = (value: number | Error) => {
+      if (finished) return;
+      finished = true;
+      child.kill('SIGKILL');
+      if (value instanceof Error) reject(value);
+      else resolve(value);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (done(stripAnsi(screen))) finish(performance.now() - start);
+    });
+    child.on('exit', () => (done(stripAnsi(screen)) ? finish(performance.now() - start) : finish(new Error(`exited before the frame: ${stripAnsi(screen).slice(-300)}`))));
+    setTimeout(() => finish(new Error('timed out waiting for the frame')), 20_000).unref();
+  });
+}
+
+async function startup(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cfg-')), TERM: 'xterm-256color', FORCE_COLOR: '1' };
+  delete env.CI; // Ink draws only the last frame when it thinks it runs in CI
+  // A full frame: all three panes drawn with their data (hosts, the local host's generations, todos).
+  const fullFrame = (s: string) => s.includes('1 Hosts') && s.includes('cur run') && s.includes('[ ]') && s.includes('q quit');
+  const baseline: number[] = [];
+  const demo: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    baseline.push(await timeUntil(['node', '-e', '0'], () => true, env).catch(() => Number.NaN));
+    demo.push(await timeUntil(['node', CLI, '--demo'], fullFrame, env));
+  }
+  const b = median(baseline.filter(Number.isFinite));
+  const d = median(demo);
+  console.log('start-up: time to the first full frame of `nixdeck --demo` (median of %d, on a pty)', RUNS);
+  console.log(`  node -e 0           ${ms(b)}`);
+  console.log(`  nixdeck --demo      ${ms(d)}   = ${(d / b).toFixed(2)}x node -e 0   (goal <= 3x)`);
+}
+
+async function generationsScaling(): Promise<void> {
+  const make = (count: number) =>
+    makeRoot(
+      Array.from({ length: count }, (_, i) => ({
+        number: i + 1,
+        date: new Date(Date.UTC(2023, 0, 1) + i * 3_600_000),
+        version: `25.05.2025${String((i % 12) + 1).padStart(2, '0')}01.abc${String(i % 10000).padStart(4, '0')}`,
+        kernel: `6.12.${i % 40}`,
+        specialisations: i % 7 === 0 ? ['gaming'] : [],
+      })),
+      { current: count },
+    );
+  const small = make(10);
+  const large = make(1000);
+  const env = { ...process.env, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cfg-')) };
+  const time = async (root: string) => {
+    const t = performance.now();
+    await execa('node', [CLI, 'generations', '--json', '--root', root], { env });
+    return performance.now() - t;
+  };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    a.push(await time(small.root));
+    b.push(await time(large.root));
+  }
+  small.cleanup();
+  large.cleanup();
+  const extra = median(b) - median(a);
+  console.log('generations: `nixdeck generations --json` (median of %d)', RUNS);
+  console.log(`  10 generations      ${ms(median(a))}`);
+  console.log(`  1000 generations    ${ms(median(b))}   the 990 extra cost ${ms(extra)}   (goal <= 50 ms)`);
+}
+
+function fuzzyPerKeystroke(): void {
+  const sections = ['Immediate (This Week)', 'Soon', 'Someday', 'Security', 'Laptops', 'Servers'];
+  const verbs = ['Update', 'Rotate', 'Enable', 'Test', 'Move', 'Document', 'Replace', 'Benchmark'];
+  const things = ['outdated packages', 'Tailscale keys', 'zram on t460', 'restic restore', 'nas to 25.11', 'the router firmware', 'ssh host keys', 'backups of vm01'];
+  let md = '# Fleet\n';
+  for (let i = 0; i < 10_000; i++) {
+    if (i % 500 === 0) md += `\n## ${sections[(i / 500) % sections.length]} ${i / 500}\n\n`;
+    md += `- [${i % 3 === 0 ? 'x' : ' '}] ${verbs[i % verbs.length]} ${things[(i * 7) % things.length]} #${i}\n`;
+  }
+  const todos = parseTodos(md, 'PROJECT.md');
+  const query = 'updte pkgs';
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const fresh = [...todos]; // a fresh list, so the index is built as after a reload
+    for (let i = 1; i <= query.length; i++) {
+      const t = performance.now();
+      filterTodos(fresh, query.slice(0, i));
+      times.push(performance.now() - t);
+    }
+  }
+  console.log(`fuzzy filter: ${todos.length} todos, typing "${query}" (5 rounds, first keystroke builds the index)`);
+  console.log(`  per keystroke       median ${ms(median(times))}   p95 ${ms(percentile(times, 95))}   max ${ms(Math.max(...times))}   (goal <= 16 ms)`);
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-'));
+try {
+  console.log(`nixdeck bench — node ${process.version}, ${os.cpus().length} cores\n`);
+  await startup();
+  console.log();
+  await generationsScaling();
+  console.log();
+  fuzzyPerKeystroke();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
