@@ -17,8 +17,15 @@ await build({
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   define: { 'process.env.NODE_ENV': '"production"' },
-  // some dependencies are CommonJS and call require() for Node built-ins
-  banner: { js: "import { createRequire as __ndCreateRequire } from 'node:module'; const require = __ndCreateRequire(import.meta.url);" },
+  // some dependencies are CommonJS: they call require() for Node built-ins and read __filename
+  banner: {
+    js: [
+      "import { createRequire as __ndRequire } from 'node:module';",
+      "import { fileURLToPath as __ndPath } from 'node:url';",
+      'const require = __ndRequire(import.meta.url);',
+      'const __filename = __ndPath(import.meta.url);',
+    ].join(' '),
+  },
   // ink loads react-devtools-core only when DEV=true; it is not installed
   external: ['react-devtools-core'],
   logLevel: 'warning',

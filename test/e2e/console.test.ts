@@ -1,0 +1,118 @@
+// The built binary in tmux at 80x24 on the demo: read the screen as a person would.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execaSync } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from '../../scripts/tmux.js';
+
+const CLI = path.resolve('dist/nixdeck.js');
+
+function missing(): string | null {
+  try {
+    execaSync('tmux', ['-V']);
+  } catch {
+    return 'tmux is not installed (apt-get install tmux)';
+  }
+  if (!existsSync(CLI)) return `${CLI} is not built (npm run build)`;
+  return null;
+}
+
+const reason = missing();
+if (reason && process.env.CI) throw new Error(`end-to-end tests must run in CI: ${reason}`);
+if (reason) console.warn(`skipping end-to-end tests: ${reason}`);
+
+describe.skipIf(reason !== null)('nixdeck --demo in tmux at 80x24', () => {
+  let tmp: string;
+  let s: TmuxSession;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
+    s = await startSession({
+      // tmux does not always record the exit status of a dead pane; the wrapper writes it down
+      command: ['sh', '-c', '"$@"; echo $? > "$0"', path.join(tmp, 'status'), 'node', CLI, '--demo'],
+      cols: 80,
+      rows: 24,
+      env: { FORCE_COLOR: '3', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },
+    });
+    await waitForText(s, (screen) => screen.includes('cur run') && screen.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
+  });
+
+  afterAll(async () => {
+    await stop(s);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('draws the three panes in 80 columns, in colour, within 23 rows', async () => {
+    const screen = await capture(s);
+    const lines = screen.split('\n');
+    expect(lines).toHaveLength(24);
+    expect(lines[23]?.trim()).toBe(''); // the frame stays at rows - 1
+    expect(screen).toContain('[1 Hosts]');
+    expect(screen).toContain('2 Generations');
+    expect(screen).toContain('3 Todos');
+    expect(screen).toMatch(/> hq\s+both\s+local/);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(80);
+    expect(await capture(s, { escapes: true })).toMatch(/\x1b\[[0-9;]*m/);
+  });
+
+  it('moves between hosts and shows the selected host’s generations', async () => {
+    await sendKeys(s, 'j');
+    await sendKeys(s, 'j');
+    const screen = await waitForText(s, /> t460/);
+    expect(screen).toMatch(/2 Generations.*t460/);
+    expect(screen).toContain('reboot needed');
+    await sendKeys(s, 'g');
+    await waitForText(s, /> hq/);
+  });
+
+  it('filters the todos, ticks one, and the file changes by exactly that checkbox', async () => {
+    const [demo] = readdirSync(tmp).filter((d) => d.startsWith('nixdeck-demo-'));
+    expect(demo).toBeDefined();
+    const file = path.join(tmp, demo ?? '', 'fleet/PROJECT.md');
+    const before = readFileSync(file);
+
+    await sendKeys(s, '3');
+    await sendKeys(s, '/');
+    await sendKeys(s, 'zram');
+    await waitForText(s, '1 match');
+    await sendKeys(s, 'Enter');
+    const filtered = await waitForText(s, '/zram');
+    expect(filtered).toMatch(/> \[ \] Enable zram on t460/);
+    expect(filtered).not.toContain('Rotate Tailscale keys');
+
+    await sendKeys(s, 'Space');
+    await waitForText(s, 'done: Enable zram on t460');
+    const after = readFileSync(file);
+    expect(after.length).toBe(before.length);
+    const changed = [...after].flatMap((b, i) => (b === before[i] ? [] : [i]));
+    expect(changed).toHaveLength(1);
+    const at = changed[0] ?? -1;
+    expect(String.fromCharCode(before[at] ?? 0, after[at] ?? 0)).toBe(' x');
+    const line = after.toString('utf8').slice(0, at + 40).split('\n').at(-1);
+    expect(line).toMatch(/^[-*+] \[x\] Enable zram on t460/);
+    expect(await capture(s)).toMatch(/> \[x\] Enable zram on t460/);
+
+    await sendKeys(s, 'Escape');
+    const cleared = await waitForText(s, (screen) => !screen.includes('/zram'));
+    expect(cleared).toMatch(/> \[x\] Enable zram on t460/);
+    expect(cleared).toContain('Move nas to 25.11');
+  });
+
+  it('opens the help overlay and closes it again', async () => {
+    await sendKeys(s, '?');
+    const help = await waitForText(s, 'nixdeck keys');
+    expect(help).toContain('fuzzy filter');
+    await sendKeys(s, 'Escape');
+    await waitForText(s, '3 Todos');
+  });
+
+  it('quits with q, exit status 0, and removes the demo folder', async () => {
+    await sendKeys(s, 'q');
+    const statusFile = path.join(tmp, 'status');
+    for (let i = 0; i < 100 && !existsSync(statusFile); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(statusFile, 'utf8').trim()).toBe('0');
+    expect((await paneStatus(s)).dead).toBe(true);
+    expect(readdirSync(tmp).filter((d) => d.startsWith('nixdeck-demo-'))).toEqual([]);
+  });
+});
