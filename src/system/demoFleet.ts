@@ -417,15 +417,15 @@ class StoreWriter {
       nixpkgsRevision: gen.nixpkgsRev,
     });
     fs.mkdirSync(top);
-    fs.mkdirSync(path.join(top, 'specialisation'));
-    fs.writeFileSync(path.join(top, 'nixos-version'), gen.label);
-    fs.writeFileSync(path.join(top, 'nixos-version.json'), versionJson);
-    fs.writeFileSync(path.join(top, 'system'), 'x86_64-linux');
-    fs.writeFileSync(path.join(top, 'boot.json'), `${JSON.stringify(sortKeys(doc), null, 2)}\n`);
-    fs.symlinkSync(kernel.image, path.join(top, 'kernel'));
-    fs.symlinkSync(kernel.modules, path.join(top, 'kernel-modules'));
+    fs.mkdirSync(`${top}/specialisation`);
+    fs.writeFileSync(`${top}/nixos-version`, gen.label);
+    fs.writeFileSync(`${top}/nixos-version.json`, versionJson);
+    fs.writeFileSync(`${top}/system`, 'x86_64-linux');
+    fs.writeFileSync(`${top}/boot.json`, `${JSON.stringify(doc, null, 2)}\n`);
+    fs.symlinkSync(kernel.image, `${top}/kernel`);
+    fs.symlinkSync(kernel.modules, `${top}/kernel-modules`);
     for (const [name, child] of Object.entries(children)) {
-      fs.symlinkSync(child, path.join(top, 'specialisation', name));
+      fs.symlinkSync(child, `${top}/specialisation/${name}`);
     }
     return doc;
   }
@@ -453,6 +453,7 @@ class StoreWriter {
   }
 }
 
+/** Keys are listed in sorted order, as `jq --sort-keys` writes them. */
 function bootspec(
   top: string,
   gen: GenPlan,
@@ -1083,16 +1084,4 @@ function seededRandom(seed: string): () => number {
 
 function yyyymmdd(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
 }
