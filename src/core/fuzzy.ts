@@ -1,13 +1,12 @@
-import Fuse, { type FuseResultMatch } from 'fuse.js';
+import Fuse, { type IFuseOptions } from 'fuse.js';
 
 /** Inclusive [start, end] character ranges to highlight in the displayed text. */
 export type Ranges = ReadonlyArray<readonly [number, number]>;
 
 export interface FuzzyHit<T> {
   item: T;
+  /** position in the unfiltered list */
   index: number;
-  /** ranges in the item's `display` text */
-  ranges: Ranges;
 }
 
 export interface FuzzyIndex<T> {
@@ -15,40 +14,55 @@ export interface FuzzyIndex<T> {
 }
 
 export interface FuzzyField<T> {
-  name: string;
   get: (item: T) => string;
-  weight?: number;
 }
 
+const OPTIONS: IFuseOptions<string> = {
+  ignoreLocation: true,
+  ignoreFieldNorm: true,
+  threshold: 0.35,
+};
+
 /**
- * A fuse.js index over the items. `display` is the field whose match positions are returned
- * for highlighting; the other fields only widen what matches (a todo's section, say).
+ * A fuse.js index over what each item displays. `group` is a second text shared by many
+ * items (a todo's section): it is matched once per distinct value, and items of a matching
+ * group follow the items matched by their own text. Match positions are not computed here;
+ * `highlightRanges` does that for the few rows on screen, which keeps a keystroke cheap.
  */
-export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>, others: readonly FuzzyField<T>[] = []): FuzzyIndex<T> {
-  // Fields are read once into plain records: fuse then names the matched key, which it does
-  // not do for getFn keys, and searching does not call back into the items.
-  const fields = [display, ...others];
-  const records = items.map((item) => Object.fromEntries(fields.map((f, i) => [`f${i}`, f.get(item)])));
-  const keys = fields.map((f, i) => ({ name: `f${i}`, weight: f.weight ?? 1 }));
-  const fuse = new Fuse(records, {
-    keys,
-    includeMatches: true,
-    ignoreLocation: true,
-    threshold: 0.35,
-    minMatchCharLength: 1,
-  });
+export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>, group?: FuzzyField<T>): FuzzyIndex<T> {
+  const fuse = new Fuse(items.map(display.get), OPTIONS);
+  const groups = group ? items.map(group.get) : [];
+  const groupFuse = group ? new Fuse([...new Set(groups)], OPTIONS) : null;
   return {
     search(query) {
       const q = query.trim();
-      if (q === '') return items.map((item, index) => ({ item, index, ranges: [] }));
-      return fuse.search(q).map((r) => ({ item: items[r.refIndex] as T, index: r.refIndex, ranges: rangesFor(r.matches, 'f0') }));
+      if (q === '') return items.map((item, index) => ({ item, index }));
+      const seen = new Set<number>();
+      const hits: FuzzyHit<T>[] = [];
+      for (const r of fuse.search(q)) {
+        seen.add(r.refIndex);
+        hits.push({ item: items[r.refIndex] as T, index: r.refIndex });
+      }
+      if (groupFuse) {
+        const matched = new Set(groupFuse.search(q).map((r) => r.item));
+        groups.forEach((g, index) => {
+          if (matched.has(g) && !seen.has(index)) hits.push({ item: items[index] as T, index });
+        });
+      }
+      return hits;
     },
   };
 }
 
-function rangesFor(matches: readonly FuseResultMatch[] | undefined, key: string): Ranges {
-  const match = matches?.find((m) => m.key === key);
-  return match ? match.indices.map(([s, e]) => [s, e] as const) : [];
+/** Match positions of the query in each text, with the same fuse.js settings as the search. */
+export function highlightRanges(texts: readonly string[], query: string): Ranges[] {
+  const q = query.trim();
+  const ranges: Ranges[] = texts.map(() => []);
+  if (q === '' || texts.length === 0) return ranges;
+  for (const r of new Fuse(texts, { ...OPTIONS, includeMatches: true }).search(q)) {
+    ranges[r.refIndex] = (r.matches?.[0]?.indices ?? []).map(([s, e]) => [s, e] as const);
+  }
+  return ranges;
 }
 
 /** Split text into plain and highlighted segments for rendering. */

@@ -74,20 +74,13 @@ function cachedIndex<T>(items: readonly T[], build: () => FuzzyIndex<T>): FuzzyI
 }
 
 export function filterHosts(hosts: readonly Host[], query: string): FuzzyHit<Host>[] {
-  return cachedIndex(hosts, () => createFuzzyIndex(hosts, { name: 'name', get: (h) => h.name })).search(query);
+  return cachedIndex(hosts, () => createFuzzyIndex(hosts, { get: (h) => h.name })).search(query);
 }
 
 export function filterGenerations(list: readonly Generation[], query: string): FuzzyHit<Generation>[] {
-  return cachedIndex(list, () =>
-    createFuzzyIndex(list, { name: 'row', get: generationRowText }, [
-      { name: 'version', get: (g) => g.nixosVersion, weight: 0.5 },
-      { name: 'specialisations', get: (g) => g.specialisations.join(' '), weight: 0.3 },
-    ]),
-  ).search(query);
+  return cachedIndex(list, () => createFuzzyIndex(list, { get: generationRowText })).search(query);
 }
 
 export function filterTodos(todos: readonly ParsedTodo[], query: string): FuzzyHit<ParsedTodo>[] {
-  return cachedIndex(todos, () =>
-    createFuzzyIndex(todos, { name: 'text', get: (t) => t.text }, [{ name: 'section', get: (t) => t.section.join(' › '), weight: 0.4 }]),
-  ).search(query);
+  return cachedIndex(todos, () => createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => t.section.join(' › ') })).search(query);
 }

@@ -5,9 +5,8 @@ import { type AppState, generationRowText, selectedHostOf } from '../state/appSt
 import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { Highlight } from './Highlight.js';
+import { highlightRanges } from '../core/fuzzy.js';
 import { fit } from './text.js';
-
-const MARKER_WIDTH = 12;
 
 function shortMarkers(g: Generation): string {
   if (g.status !== 'ok') return g.status;
@@ -30,13 +29,16 @@ export function GenerationsPane({ state, controller, width, height }: { state: A
   const host = selectedHostOf(state);
   const loaded = host ? state.generations[host.name] : undefined;
   const list = loaded?.status === 'ok' ? loaded.value : null;
-  const rebootLine = list?.rebootNeeded ? `! reboot needed: running kernel ${list.runningKernel}, booted ${list.bootedKernel}` : null;
+  const rebootLine = list?.rebootNeeded ? `! reboot needed: booted ${list.bootedKernel}, running ${list.runningKernel}` : null;
   const rows = Math.max(1, height - 2 - 1 - (rebootLine ? 1 : 0));
   useEffect(() => controller.setViewport('generations', rows), [controller, rows]);
   const focused = state.focus === 'generations';
   const selected = pane.hits[pane.cursor]?.item;
   const info = [host?.name, list ? `${list.generations.length}` : '', pane.filter ? `/${pane.filter}` : ''].filter(Boolean).join(' · ');
-  const rowWidth = Math.max(8, inner - 2 - MARKER_WIDTH - 1);
+  const visible = pane.hits.slice(pane.offset, pane.offset + rows);
+  const markerWidth = Math.max(4, ...visible.map((h) => shortMarkers(h.item).length));
+  const rowWidth = Math.max(8, inner - 2 - markerWidth - 1);
+  const ranges = highlightRanges(visible.map((h) => generationRowText(h.item)), pane.filter);
   let body;
   if (!host) body = <Text dimColor>no host selected</Text>;
   else if (!loaded || loaded.status === 'loading') body = <Text dimColor>reading generations…</Text>;
@@ -53,17 +55,17 @@ export function GenerationsPane({ state, controller, width, height }: { state: A
   else
     body = (
       <>
-        {pane.hits.slice(pane.offset, pane.offset + rows).map((hit, i) => {
+        {visible.map((hit, i) => {
           const isSel = pane.offset + i === pane.cursor;
           const g = hit.item;
           return (
             <Box key={g.generation}>
               <Text inverse={isSel && focused} bold={isSel} wrap="truncate-end">
-                {isSel ? '>' : ' '} <Highlight text={fit(generationRowText(g), rowWidth)} ranges={hit.ranges} />
+                {isSel ? '>' : ' '} <Highlight text={fit(generationRowText(g), rowWidth)} ranges={ranges[i] ?? []} />
               </Text>
               <Text color={g.status === 'ok' ? (g.running ? 'green' : 'cyan') : 'red'} wrap="truncate-end">
                 {' '}
-                {fit(shortMarkers(g), MARKER_WIDTH)}
+                {fit(shortMarkers(g), markerWidth)}
               </Text>
             </Box>
           );

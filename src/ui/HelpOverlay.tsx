@@ -6,11 +6,12 @@ const COLUMNS: Group[][] = [
   ['Move', 'Panes'],
   ['Filter', 'Todos', 'General'],
 ];
+const MARKERS_COLUMN = 1;
 
 const MARKERS = [
   ['cur', 'the profile points here'],
-  ['run', 'running (/run/current-system)'],
-  ['boot', 'booted (/run/booted-system)'],
+  ['run', 'running (current-system)'],
+  ['boot', 'booted (booted-system)'],
   ['local', 'this machine'],
 ] as const;
 
@@ -39,7 +40,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
                 ))}
               </Box>
             ))}
-            {c === 0 ? (
+            {c === MARKERS_COLUMN ? (
               <Box flexDirection="column">
                 <Text bold color="magenta">
                   Markers

@@ -4,6 +4,7 @@ import type { AppState } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { Highlight } from './Highlight.js';
+import { highlightRanges } from '../core/fuzzy.js';
 import { fit } from './text.js';
 
 const SOURCE_LABEL: Record<string, string> = { 'flake,folder': 'both', flake: 'flake', folder: 'folder' };
@@ -15,6 +16,7 @@ export function HostsPane({ state, controller, width, height }: { state: AppStat
   useEffect(() => controller.setViewport('hosts', rows), [controller, rows]);
   const nameWidth = Math.max(4, inner - 2 - 13);
   const visible = pane.hits.slice(pane.offset, pane.offset + rows);
+  const ranges = highlightRanges(visible.map((h) => h.item.name), pane.filter);
   const focused = state.focus === 'hosts';
   return (
     <Frame title="1 Hosts" info={pane.filter ? `/${pane.filter}` : `${state.hosts.length}`} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
@@ -31,7 +33,7 @@ export function HostsPane({ state, controller, width, height }: { state: AppStat
           return (
             <Box key={hit.item.name}>
               <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
-                {selected ? '>' : ' '} <Highlight text={name} ranges={hit.ranges} />
+                {selected ? '>' : ' '} <Highlight text={name} ranges={ranges[i] ?? []} />
               </Text>
               <Text dimColor wrap="truncate-end">
                 {' '}

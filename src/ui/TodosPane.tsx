@@ -7,6 +7,7 @@ import type { AppState } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { Highlight } from './Highlight.js';
+import { highlightRanges } from '../core/fuzzy.js';
 import { fit } from './text.js';
 
 type Row = { kind: 'section'; key: string; title: string; progress: string } | { kind: 'todo'; key: string; hit: FuzzyHit<ParsedTodo>; index: number };
@@ -57,7 +58,11 @@ export function TodosPane({ state, controller, width, height }: { state: AppStat
     let start = Math.max(0, offsetRow - (allRows[offsetRow - 1]?.kind === 'section' ? 1 : 0));
     if (cursorRow >= start + rows) start = cursorRow - rows + 1;
     if (cursorRow < start) start = cursorRow;
-    body = allRows.slice(start, start + rows).map((row) => {
+    const shown = allRows.slice(start, start + rows);
+    const todoRows = shown.flatMap((r) => (r.kind === 'todo' ? [r] : []));
+    const found = highlightRanges(todoRows.map((r) => r.hit.item.text), pane.filter);
+    const ranges = new Map(todoRows.map((r, i) => [r.index, found[i] ?? []]));
+    body = shown.map((row) => {
       if (row.kind === 'section')
         return (
           <Text key={row.key} bold color="magenta" wrap="truncate-end">
@@ -73,7 +78,7 @@ export function TodosPane({ state, controller, width, height }: { state: AppStat
         <Box key={row.key}>
           <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
             {selected ? '>' : ' '} {indent}
-            <Text color={t.done ? 'green' : undefined}>{box}</Text> <Highlight text={fit(t.text, textWidth)} ranges={row.hit.ranges} />
+            <Text color={t.done ? 'green' : undefined}>{box}</Text> <Highlight text={fit(t.text, textWidth)} ranges={ranges.get(row.index) ?? []} />
           </Text>
         </Box>
       );

@@ -20,6 +20,6 @@ export function computeLayout(columns: number, rows: number): Layout {
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
   const body = Math.max(0, rows - 1 - 2); // header and status bar
   const topHeight = Math.floor(body / 2);
-  const hostsWidth = Math.max(22, Math.min(34, Math.floor(columns * 0.33)));
+  const hostsWidth = Math.max(22, Math.min(34, Math.round(columns * 0.31)));
   return { tooSmall, columns, hostsWidth, generationsWidth: columns - hostsWidth, topHeight, todosHeight: body - topHeight };
 }

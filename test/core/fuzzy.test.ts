@@ -1,31 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { createFuzzyIndex, segments } from '../../src/core/fuzzy.js';
+import { createFuzzyIndex, highlightRanges, segments } from '../../src/core/fuzzy.js';
 import { parsePrefValue, validatePrefs, withDefaults } from '../../src/core/prefsSchema.js';
 
 describe('fuzzy index', () => {
   const items = ['hq', 't460', 'x1carbon', 'vm01', 'nas'];
-  const index = createFuzzyIndex(items, { name: 'name', get: (s) => s });
+  const index = createFuzzyIndex(items, { get: (s) => s });
 
   it('returns everything in order for an empty query', () => {
     expect(index.search('  ').map((h) => h.item)).toEqual(items);
   });
 
-  it('matches fuzzily, best first, with ranges in the display text', () => {
+  it('matches fuzzily, best first, and the highlighter finds the matched characters', () => {
     const hits = index.search('x1crb');
-    expect(hits[0]?.item).toBe('x1carbon');
-    expect(hits[0]?.ranges.length).toBeGreaterThan(0);
+    expect(hits[0]).toEqual({ item: 'x1carbon', index: 2 });
     expect(index.search('t46').map((h) => h.item)).toEqual(['t460']);
+    expect(highlightRanges(['x1carbon', 'hq'], 'x1crb')).toEqual([[[0, 2], [4, 5]], []]);
+    expect(highlightRanges(['x'], '')).toEqual([[]]);
   });
 
-  it('searches secondary fields without highlighting them', () => {
+  it('matches the group text once and lists its items after the direct matches', () => {
     const todos = [
       { text: 'Enable zram', section: 'Laptops' },
       { text: 'Rotate keys', section: 'Security' },
+      { text: 'Audit security updates', section: 'Servers' },
+      { text: 'Pin ssh keys', section: 'Security' },
     ];
-    const idx = createFuzzyIndex(todos, { name: 'text', get: (t) => t.text }, [{ name: 'section', get: (t) => t.section }]);
-    const hits = idx.search('security');
-    expect(hits.map((h) => h.item.text)).toEqual(['Rotate keys']);
-    expect(hits[0]?.ranges).toEqual([]);
+    const idx = createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => t.section });
+    expect(idx.search('security').map((h) => h.item.text)).toEqual(['Audit security updates', 'Rotate keys', 'Pin ssh keys']);
   });
 
   it('splits text into highlighted segments', () => {
