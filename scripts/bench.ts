@@ -116,21 +116,27 @@ function fuzzyPerKeystroke(): void {
   const todos = parseTodos(md, 'PROJECT.md');
   const query = 'updte pkgs';
   const times: number[] = [];
+  const builds: number[] = [];
   for (let round = 0; round < 5; round++) {
-    const fresh = [...todos]; // a fresh list, so the index is built as after a reload
+    // a fresh list, as after a reload: the console builds its index then, before any keystroke
+    const fresh = [...todos];
+    const t0 = performance.now();
+    filterTodos(fresh, '');
+    builds.push(performance.now() - t0);
     for (let i = 1; i <= query.length; i++) {
       const t = performance.now();
       filterTodos(fresh, query.slice(0, i));
       times.push(performance.now() - t);
     }
   }
-  console.log(`fuzzy filter: ${todos.length} todos, typing "${query}" (5 rounds, first keystroke builds the index)`);
+  console.log(`fuzzy filter: ${todos.length} todos, typing "${query}" one key at a time (5 rounds)`);
   console.log(`  per keystroke       median ${ms(median(times))}   p95 ${ms(percentile(times, 95))}   max ${ms(Math.max(...times))}   (goal <= 16 ms)`);
+  console.log(`  index build         median ${ms(median(builds))}   (once per list change, not per keystroke)`);
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-'));
 try {
-  console.log(`nixdeck bench — node ${process.version}, ${os.cpus().length} cores\n`);
+  console.log(`nixdeck bench — node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(2)}\n`);
   await startup();
   console.log();
   await generationsScaling();

@@ -17,10 +17,12 @@ export interface FuzzyField<T> {
   get: (item: T) => string;
 }
 
+const GROUP_THRESHOLD = 0.15;
+
 const OPTIONS: IFuseOptions<string> = {
   ignoreLocation: true,
   ignoreFieldNorm: true,
-  threshold: 0.35,
+  threshold: 0.3,
 };
 
 /**
@@ -32,7 +34,8 @@ const OPTIONS: IFuseOptions<string> = {
 export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>, group?: FuzzyField<T>): FuzzyIndex<T> {
   const fuse = new Fuse(items.map(display.get), OPTIONS);
   const groups = group ? items.map(group.get) : [];
-  const groupFuse = group ? new Fuse([...new Set(groups)], OPTIONS) : null;
+  // a group is a long heading path: only a near-exact match should pull in all of its items
+  const groupFuse = group ? new Fuse([...new Set(groups)], { ...OPTIONS, threshold: GROUP_THRESHOLD }) : null;
   return {
     search(query) {
       const q = query.trim();

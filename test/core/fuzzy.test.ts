@@ -27,6 +27,10 @@ describe('fuzzy index', () => {
     ];
     const idx = createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => t.section });
     expect(idx.search('security').map((h) => h.item.text)).toEqual(['Audit security updates', 'Rotate keys', 'Pin ssh keys']);
+    // a short query does not pull in whole sections by a loose match of the heading
+    // and a three-letter query allows no typo, so "nas" does not find "has" or "was"
+    const loose = createFuzzyIndex(['Move nas to 25.11', 'hq has run for a day', 'it was fine'], { get: (t) => t });
+    expect(loose.search('nas').map((h) => h.item)).toEqual(['Move nas to 25.11']);
   });
 
   it('splits text into highlighted segments', () => {

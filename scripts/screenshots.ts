@@ -1,0 +1,65 @@
+// npm run screenshots: the console on the demo at 80x24 in tmux, rendered to PNG in screenshots/.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { ansiScreenToSvg } from './ansi-to-svg.js';
+import { capture, sendKeys, startSession, stop, type TmuxSession, waitForText } from './tmux.js';
+
+interface Scene {
+  file: string;
+  what: string;
+  /** keys sent one after another, each a tmux key name or literal text */
+  keys: string[];
+  /** text the screen shows once the scene is ready */
+  ready: string;
+}
+
+const SCENES: Scene[] = [
+  { file: 'main.png', what: 'the main screen', keys: [], ready: 'cur run' },
+  { file: 'generations.png', what: 't460 selected: reboot needed, generations focused', keys: ['j', 'j', '2', 'j'], ready: 'reboot needed' },
+  { file: 'filter.png', what: 'fuzzy filter on the todos while typing', keys: ['3', '/', 'nas'], ready: 'matches' },
+  { file: 'help.png', what: 'the help overlay', keys: ['?'], ready: 'nixdeck keys' },
+];
+
+const COLS = 80;
+const ROWS = 24;
+
+async function shoot(scene: Scene, work: string): Promise<void> {
+  const session: TmuxSession = await startSession({
+    command: ['node', path.resolve('dist/nixdeck.js'), '--demo'],
+    cols: COLS,
+    rows: ROWS,
+    env: { FORCE_COLOR: '3', XDG_CONFIG_HOME: path.join(work, 'config'), TMPDIR: work },
+  });
+  try {
+    await waitForText(session, (s) => s.includes('cur run') && s.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
+    for (const key of scene.keys) {
+      await sendKeys(session, key);
+      await sleep(150);
+    }
+    await waitForText(session, scene.ready);
+    await sleep(200);
+    const screen = await capture(session, { escapes: true, trailingSpaces: true });
+    const svgPath = path.join(work, `${scene.file}.svg`);
+    await writeFile(svgPath, ansiScreenToSvg(screen, { cols: COLS, rows: ROWS }));
+    await execa('rsvg-convert', ['-o', path.join('screenshots', scene.file), svgPath]);
+    console.log(`screenshots/${scene.file}: ${scene.what}`);
+  } finally {
+    await stop(session);
+  }
+}
+
+try {
+  await execa('rsvg-convert', ['--version']);
+} catch {
+  console.error('screenshots: rsvg-convert not found; apt-get install librsvg2-bin fonts-dejavu-core');
+  process.exit(1);
+}
+const work = await mkdtemp(path.join(tmpdir(), 'nixdeck-shots-'));
+try {
+  for (const scene of SCENES) await shoot(scene, work);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
