@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
-import type { Prefs } from './core/prefsSchema.js';
+import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
 import { Controller, type Services } from './state/controller.js';
 import { type Environment, localEnvironment } from './system/context.js';
 import type { PrefsStore } from './system/prefs.js';
@@ -24,7 +24,8 @@ export function consoleServices(env: Environment, save: (changes: Partial<Prefs>
 }
 
 /** Open the full-screen console; resolves with the exit status when the user quits. */
-export async function openConsole(options: GlobalOptions, prefs: PrefsStore, io: Io): Promise<number> {
+/** `prefs` is null for the demo, which must leave the user's preferences alone. */
+export async function openConsole(options: GlobalOptions, prefs: PrefsStore | null, io: Io): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     io.err(
       'nixdeck: the console needs a terminal (stdin and stdout are not a TTY).\n' +
@@ -33,22 +34,19 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore, io:
     );
     return 1;
   }
-  const env = options.demo
-    ? await import('./system/demoEnvironment.js').then((m) => m.demoEnvironment(options, m.DEMO_EVAL_MS))
-    : localEnvironment(options, prefs.get());
-  // The demo must leave the user's preferences alone: it starts from defaults and saves nothing.
-  const stored = options.demo ? { lastPane: 'hosts' as const, asciiBorders: false, hideDoneTodos: false } : prefs.get();
-  const save = options.demo
-    ? () => {}
-    : (changes: Partial<Prefs>) => {
-        for (const [key, value] of Object.entries(changes)) prefs.set(key as keyof Prefs, value as string | boolean);
-      };
+  const stored = prefs ? prefs.get() : DEFAULT_PREFS;
+  const env = prefs
+    ? localEnvironment(options, stored)
+    : await import('./system/demoEnvironment.js').then((m) => m.demoEnvironment(options, m.DEMO_EVAL_MS));
+  const save = (changes: Partial<Prefs>): void => {
+    for (const [key, value] of Object.entries(changes)) prefs?.set(key as keyof Prefs, value as string | boolean);
+  };
   const ascii = options.ascii || stored.asciiBorders || process.env.TERM === 'linux';
   const controller = new Controller(consoleServices(env, save), {
     flakeDir: env.flakeDir,
     todoFile: env.todoFile,
     prefs: { ...stored, asciiBorders: ascii },
-    warning: prefs.warning,
+    warning: prefs?.warning ?? null,
   });
 
   let inAltScreen = true;

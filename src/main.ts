@@ -28,9 +28,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return 0;
   }
   try {
-    const prefs = openPrefs();
-    if (prefs.warning) io.err(`warning: ${prefs.warning}`);
-    return await dispatch(invocation, prefs, io);
+    return await dispatch(invocation, io);
   } catch (error) {
     if (error instanceof SetupError) {
       io.err(`error: ${error.message}`);
@@ -41,14 +39,24 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
-async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'version' }>, prefs: PrefsStore, io: Io): Promise<number> {
-  if (invocation.kind === 'config') return configCommand(prefs, io, invocation);
+/** Preferences are opened only where they are used: the demo never reads or writes them. */
+function userPrefs(io: Io, warnHere: boolean): PrefsStore {
+  const prefs = openPrefs();
+  if (prefs.warning && warnHere) io.err(`warning: ${prefs.warning}`);
+  return prefs;
+}
+
+async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'version' }>, io: Io): Promise<number> {
+  if (invocation.kind === 'config') return configCommand(userPrefs(io, true), io, invocation);
   const { options } = invocation;
   if (invocation.kind === 'console') {
     const { openConsole } = await import('./console.js');
-    return openConsole(options, prefs, io);
+    // the console shows the warning in its status bar
+    return openConsole(options, options.demo ? null : userPrefs(io, false), io);
   }
-  const env: Environment = options.demo ? await (await import('./system/demoEnvironment.js')).demoEnvironment(options) : localEnvironment(options, prefs.get());
+  const env: Environment = options.demo
+    ? await (await import('./system/demoEnvironment.js')).demoEnvironment(options)
+    : localEnvironment(options, userPrefs(io, true).get());
   try {
     switch (invocation.kind) {
       case 'hosts':
