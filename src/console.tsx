@@ -10,6 +10,7 @@ import { App } from './ui/App.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+const SAVE_DELAY_MS = 500;
 
 export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void): Services {
   return {
@@ -38,8 +39,21 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   const env = prefs
     ? localEnvironment(options, stored)
     : await import('./system/demoEnvironment.js').then((m) => m.demoEnvironment(options, m.DEMO_EVAL_MS));
+  // Moving through hosts changes lastHost on every key: write once things settle, and on quit.
+  let pending: Partial<Prefs> = {};
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async (): Promise<void> => {
+    clearTimeout(timer);
+    const changes = pending;
+    pending = {};
+    // remembering the last pane or host is best effort: a read-only config folder must not stop the console
+    for (const [key, value] of Object.entries(changes)) await prefs?.set(key as keyof Prefs, value as string | boolean).catch(() => {});
+  };
   const save = (changes: Partial<Prefs>): void => {
-    for (const [key, value] of Object.entries(changes)) prefs?.set(key as keyof Prefs, value as string | boolean);
+    if (!prefs) return;
+    pending = { ...pending, ...changes };
+    clearTimeout(timer);
+    timer = setTimeout(() => void flush(), SAVE_DELAY_MS);
   };
   const ascii = options.ascii || stored.asciiBorders || process.env.TERM === 'linux';
   const controller = new Controller(consoleServices(env, save), {
@@ -63,6 +77,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     await instance.waitUntilExit();
   } finally {
     leave();
+    await flush();
     await env.dispose?.();
   }
   return 0;

@@ -1,12 +1,12 @@
 import { type Invocation, parseInvocation, USAGE, UsageError } from './args.js';
-import { configCommand } from './commands/config.js';
-import { generationsCommand } from './commands/generations.js';
-import { hostsCommand } from './commands/hosts.js';
 import { type Io, processIo } from './commands/io.js';
-import { todoCommand, todosCommand } from './commands/todos.js';
-import { type Environment, localEnvironment, SetupError } from './system/context.js';
-import { openPrefs, type PrefsStore } from './system/prefs.js';
+import type { Environment } from './system/context.js';
+import type { PrefsStore } from './system/prefs.js';
 import { VERSION } from './version.js';
+import { DEFAULT_PREFS } from './core/prefsSchema.js';
+
+// Everything below the argument parser is imported when used, so the console's first frame
+// does not wait for modules it does not need (preferences validation, the script commands).
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let invocation: Invocation;
@@ -30,43 +30,43 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     return await dispatch(invocation, io);
   } catch (error) {
-    if (error instanceof SetupError) {
-      io.err(`error: ${error.message}`);
-      return 1;
-    }
     io.err(`error: ${(error as Error).message}`);
     return 1;
   }
 }
 
 /** Preferences are opened only where they are used: the demo never reads or writes them. */
-function userPrefs(io: Io, warnHere: boolean): PrefsStore {
-  const prefs = openPrefs();
+async function userPrefs(io: Io, warnHere: boolean): Promise<PrefsStore> {
+  const prefs = (await import('./system/prefs.js')).openPrefs();
   if (prefs.warning && warnHere) io.err(`warning: ${prefs.warning}`);
   return prefs;
 }
 
 async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'version' }>, io: Io): Promise<number> {
-  if (invocation.kind === 'config') return configCommand(userPrefs(io, true), io, invocation);
+  if (invocation.kind === 'config') return (await import('./commands/config.js')).configCommand(await userPrefs(io, true), io, invocation);
   const { options } = invocation;
   if (invocation.kind === 'console') {
     const { openConsole } = await import('./console.js');
     // the console shows the warning in its status bar
-    return openConsole(options, options.demo ? null : userPrefs(io, false), io);
+    return openConsole(options, options.demo ? null : await userPrefs(io, false), io);
   }
   const env: Environment = options.demo
     ? await (await import('./system/demoEnvironment.js')).demoEnvironment(options)
-    : localEnvironment(options, userPrefs(io, true).get());
+    : (await import('./system/context.js')).localEnvironment(
+        options,
+        // generations need no flake or todo file, so they do not read the preferences
+        invocation.kind === 'generations' ? DEFAULT_PREFS : (await userPrefs(io, true)).get(),
+      );
   try {
     switch (invocation.kind) {
       case 'hosts':
-        return await hostsCommand(env, io, options.json);
+        return await (await import('./commands/hosts.js')).hostsCommand(env, io, options.json);
       case 'generations':
-        return await generationsCommand(env, io, options.json, invocation.host);
+        return await (await import('./commands/generations.js')).generationsCommand(env, io, options.json, invocation.host);
       case 'todos':
-        return await todosCommand(env.todoFile, io, options.json);
+        return await (await import('./commands/todos.js')).todosCommand(env.todoFile, io, options.json);
       case 'todo':
-        return await todoCommand(env.todoFile, io, invocation.done, invocation.query);
+        return await (await import('./commands/todos.js')).todoCommand(env.todoFile, io, invocation.done, invocation.query);
       default:
         return 2;
     }

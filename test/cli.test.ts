@@ -28,6 +28,7 @@ const fixture = makeRoot(
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-cli-'));
   process.env.XDG_CONFIG_HOME = path.join(work, 'config');
+  process.env.XDG_CACHE_HOME = path.join(work, 'cache');
   flake = path.join(work, 'fleet');
   for (const [dir, file] of [['systems/hq', 'default.nix'], ['hosts/pi', 'configuration.nix'], ['systems/notes', 'README.md']] as const) {
     mkdirSync(path.join(flake, dir), { recursive: true });

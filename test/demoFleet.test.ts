@@ -13,6 +13,7 @@ let parentDir: string;
 beforeAll(async () => {
   parentDir = await fs.mkdtemp(path.join(os.tmpdir(), 'nixdeck-demo-test-'));
   fleet = await createDemoFleet({ parentDir, now: NOW });
+  await fleet.ready();
 });
 
 afterAll(async () => {
@@ -170,6 +171,7 @@ describe('createDemoFleet', () => {
 
   it('is the same fleet every time for the same date', async () => {
     const again = await createDemoFleet({ parentDir, now: NOW });
+    await again.ready();
     try {
       const targets = async (f: DemoFleet, host: string) =>
         Promise.all((await generationLinks(host, f)).map(async (l) => path.basename(await fs.readlink(l.link))));
@@ -178,6 +180,19 @@ describe('createDemoFleet', () => {
       }
     } finally {
       await again.cleanup();
+    }
+  });
+
+  it('writes the local host and the flake at once, and the other hosts in the background', async () => {
+    const early = await createDemoFleet({ parentDir, now: NOW });
+    try {
+      await expect(fs.access(path.join(early.hostRoots.hq ?? '', 'nix/var/nix/profiles/system'))).resolves.toBeUndefined();
+      await expect(fs.access(path.join(early.flakeDir, 'PROJECT.md'))).resolves.toBeUndefined();
+      await expect(fs.access(path.join(early.hostRoots.nas ?? '', 'nix/var/nix/profiles/system'))).rejects.toThrow();
+      await early.hostReady('nas');
+      await expect(fs.access(path.join(early.hostRoots.nas ?? '', 'nix/var/nix/profiles/system'))).resolves.toBeUndefined();
+    } finally {
+      await early.cleanup();
     }
   });
 

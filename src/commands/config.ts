@@ -5,7 +5,7 @@ import { type Io, table } from './io.js';
 
 type ConfigInvocation = Extract<Invocation, { kind: 'config' }>;
 
-export function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvocation): number {
+export async function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvocation): Promise<number> {
   if (inv.action === 'path') {
     io.out(prefs.path);
     return 0;
@@ -34,7 +34,7 @@ export function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvocation):
     return 0;
   }
   if (inv.action === 'unset') {
-    prefs.unset(inv.key);
+    await prefs.unset(inv.key);
     return 0;
   }
   const parsed = parsePrefValue(inv.key, inv.value);
@@ -42,6 +42,6 @@ export function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvocation):
     io.err(`error: ${parsed.error}`);
     return 2;
   }
-  prefs.set(inv.key, parsed.value);
+  await prefs.set(inv.key, parsed.value);
   return 0;
 }

@@ -74,14 +74,3 @@ export function withDefaults(stored: Record<string, unknown>): Prefs {
   for (const key of PREF_KEYS) if (key in stored && checkValue(key, stored[key]) === null) prefs[key] = stored[key];
   return prefs as unknown as Prefs;
 }
-
-/** JSON Schema properties for conf, derived from the same table. */
-export function confSchema(): Record<string, Record<string, unknown>> {
-  const schema: Record<string, Record<string, unknown>> = {};
-  for (const key of PREF_KEYS) {
-    const spec: PrefSpec = PREF_SPECS[key];
-    schema[key] =
-      spec.type === 'enum' ? { type: 'string', enum: [...spec.values] } : spec.type === 'string' ? { type: 'string', minLength: 1 } : { type: 'boolean' };
-  }
-  return schema;
-}

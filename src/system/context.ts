@@ -4,9 +4,9 @@ import path from 'node:path';
 import { buildGenerationList } from '../core/generations.js';
 import type { Prefs } from '../core/prefsSchema.js';
 import type { GenerationList, Host } from '../core/types.js';
-import { localRunner } from './exec.js';
 import { evalFlakeHosts, type FlakeHostsResult, listFolderHosts } from './hostsDiscovery.js';
-import { readProfileFacts } from './profileReader.js';
+import { readProfileFacts, type ToplevelCache } from './profileReader.js';
+import { fileToplevelCache } from './toplevelCache.js';
 
 export type GenerationsRead = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
 
@@ -78,9 +78,9 @@ export function isDir(p: string): boolean {
   }
 }
 
-/** Read the local system profile under `root`. */
-export function readLocalGenerations(root: string): GenerationsRead {
-  const facts = readProfileFacts({ root });
+/** Read the local system profile under `root`; toplevels already seen come from the cache. */
+export function readLocalGenerations(root: string, cache?: ToplevelCache): GenerationsRead {
+  const facts = readProfileFacts({ root }, cache);
   const list = buildGenerationList(facts);
   if (list.generations.length === 0) {
     const profile = path.join(root, 'nix/var/nix/profiles/system');
@@ -94,15 +94,21 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
   if (options.root && !isDir(root)) throw new SetupError(`--root ${root} does not exist or is not a folder`);
   const flakeDir = resolveFlakeDir(options, prefs);
   const hostname = readHostname(options.root);
+  let cache: ReturnType<typeof fileToplevelCache> | undefined;
   return {
     flakeDir,
     todoFile: resolveTodoFile(options, prefs, flakeDir),
     root,
     hostname,
     listFolderHosts,
-    evalFlakeHosts: (dir) => evalFlakeHosts(dir, localRunner),
+    evalFlakeHosts: async (dir) => evalFlakeHosts(dir, (await import('./exec.js')).localRunner),
     async readGenerations(host) {
-      if (host.local) return readLocalGenerations(root);
+      if (host.local) {
+        cache ??= fileToplevelCache();
+        const result = readLocalGenerations(root, cache);
+        cache.save();
+        return result;
+      }
       return {
         ok: false,
         message: `${host.name} is not this machine (${hostname}): its generations are not reachable yet`,

@@ -26,6 +26,11 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
     async readGenerations(host) {
       const root = fleet.hostRoots[host.name];
       if (!root) return { ok: false, message: `${host.name} is not part of the demo fleet` };
+      try {
+        await fleet.hostReady(host.name);
+      } catch (error) {
+        return { ok: false, message: `the demo could not write ${host.name}: ${(error as Error).message}` };
+      }
       return readLocalGenerations(root);
     },
     dispose: () => fleet.cleanup(),

@@ -19,8 +19,15 @@ export interface DemoFleet {
   localHost: string;
   /** sorted */
   hostNames: string[];
+  /** resolves once this host's profile is on disk (the local host's is there at once) */
+  hostReady(host: string): Promise<void>;
+  /** resolves once every host is written */
+  ready(): Promise<void>;
   cleanup(): Promise<void>;
 }
+
+/** How long the other hosts wait before they are written, so the first frame comes first. */
+const BACKGROUND_DELAY_MS = 150;
 
 // ---------------------------------------------------------------------------------------------
 // Data tables
@@ -190,20 +197,34 @@ export async function createDemoFleet(
     fs.mkdirSync(storeDir);
     const store = new StoreWriter(storeDir);
     const hostRoots: Record<string, string> = {};
-    for (const plan of plans) {
-      const root = path.join(dir, 'hosts', plan.spec.name);
-      hostRoots[plan.spec.name] = root;
-      writeHostRoot(root, plan);
+    const writeHost = (plan: HostPlan): void => {
+      writeHostRoot(hostRoots[plan.spec.name] as string, plan);
       for (const gen of plan.gens) if (!gen.dangling) store.writeGeneration(plan.spec, gen);
-    }
+    };
+    for (const plan of plans) hostRoots[plan.spec.name] = path.join(dir, 'hosts', plan.spec.name);
+    // The local host and the flake are what the first frame shows; the other hosts follow in
+    // the background, one per turn of the event loop, so start-up does not wait for them.
+    const local = plans.find((p) => p.spec.name === LOCAL_HOST);
+    if (local) writeHost(local);
     writeFlake(flakeDir, plans, updates);
+    const pending = new Map<string, Promise<void>>();
+    let chain: Promise<void> = new Promise((resolve) => setTimeout(resolve, BACKGROUND_DELAY_MS));
+    for (const plan of plans) {
+      if (plan === local) continue;
+      chain = chain.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => writeHost(plan));
+      pending.set(plan.spec.name, chain);
+    }
+    const all = chain;
+    all.catch(() => {}); // a failure is reported to whoever waits for that host
     return {
       dir,
       flakeDir,
       hostRoots,
       localHost: LOCAL_HOST,
       hostNames: HOSTS.map((h) => h.name).sort(),
-      cleanup,
+      hostReady: (host) => pending.get(host) ?? Promise.resolve(),
+      ready: () => all,
+      cleanup: () => all.catch(() => {}).then(cleanup),
     };
   } catch (err) {
     await cleanup();

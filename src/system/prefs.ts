@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Conf from 'conf';
-import { confSchema, type PrefKey, type Prefs, validatePrefs, withDefaults } from '../core/prefsSchema.js';
+import { isPrefKey, type PrefKey, type Prefs, parsePrefValue, validatePrefs, withDefaults } from '../core/prefsSchema.js';
 
 export interface PrefsStore {
   readonly path: string;
@@ -11,8 +10,9 @@ export interface PrefsStore {
   get(): Prefs;
   /** only what the user set, without defaults */
   stored(): Partial<Prefs>;
-  set(key: PrefKey, value: string | boolean): void;
-  unset(key: PrefKey): void;
+  /** validated against the schema; throws with the reason when the value does not fit */
+  set(key: PrefKey, value: string | boolean): Promise<void>;
+  unset(key: PrefKey): Promise<void>;
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,35 +21,53 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Preferences through conf, validated by our schema. A file that is not JSON or breaks the
- * schema is renamed aside (never deleted), defaults are used and one warning says where it went.
+ * Preferences in conf's file, validated by our schema (core/prefsSchema.ts). A file that is
+ * not JSON or breaks the schema is renamed aside (never deleted), defaults are used and one
+ * warning says where it went. Reading is a plain JSON read so that start-up does not load
+ * conf; conf itself is loaded on the first change and does the (atomic) writing.
  */
 export function openPrefs(dir: string = configDir(), now: Date = new Date()): PrefsStore {
   const file = path.join(dir, 'config.json');
   const warning = quarantineIfInvalid(file, now);
-  const conf = new Conf<Record<string, unknown>>({
-    cwd: dir,
-    configName: 'config',
-    projectName: 'nixdeck',
-    projectSuffix: '',
-    schema: confSchema(),
-  });
+  let stored: Record<string, unknown> = readStored(file);
+  let conf: Promise<import('conf').default<Record<string, unknown>>> | undefined;
+  const writer = () =>
+    (conf ??= import('conf').then(({ default: Conf }) => new Conf<Record<string, unknown>>({ cwd: dir, configName: 'config', projectName: 'nixdeck', projectSuffix: '' })));
   return {
-    path: conf.path,
+    path: file,
     warning,
-    get: () => withDefaults(conf.store),
-    stored: () => ({ ...conf.store }) as Partial<Prefs>,
-    set: (key, value) => conf.set(key, value),
-    unset: (key) => conf.delete(key),
+    get: () => withDefaults(stored),
+    stored: () => ({ ...stored }) as Partial<Prefs>,
+    async set(key, value) {
+      if (!isPrefKey(key)) throw new Error(`unknown preference "${key}"`);
+      const checked = parsePrefValue(key, String(value));
+      if (!checked.ok) throw new Error(checked.error);
+      const store = await writer();
+      store.set(key, checked.value);
+      stored = { ...store.store };
+    },
+    async unset(key) {
+      const store = await writer();
+      store.delete(key);
+      stored = { ...store.store };
+    },
   };
+}
+
+function readStored(file: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function quarantineIfInvalid(file: string, now: Date): string | null {
   if (!existsSync(file)) return null;
   let problem: string;
   try {
-    const text = readFileSync(file, 'utf8');
-    const problems = validatePrefs(JSON.parse(text));
+    const problems = validatePrefs(JSON.parse(readFileSync(file, 'utf8')));
     if (problems.length === 0) return null;
     problem = problems.join('; ');
   } catch (error) {

@@ -10,6 +10,19 @@ export interface ProfileLocation {
   profile?: string;
 }
 
+/** What a toplevel says about itself. Store paths never change, so this can be cached by path. */
+export interface ToplevelFacts {
+  nixosVersion: string | null;
+  kernelVersion: string | null;
+  configurationRevision: string | null;
+  specialisations: string[];
+}
+
+export interface ToplevelCache {
+  get(storePath: string): ToplevelFacts | undefined;
+  set(storePath: string, facts: ToplevelFacts): void;
+}
+
 export const SYSTEM_PROFILE = 'nix/var/nix/profiles/system';
 
 const UNREADABLE: Record<string, string> = {
@@ -24,7 +37,7 @@ const UNREADABLE: Record<string, string> = {
  * then a few small reads inside each toplevel. No root needed, no process spawned.
  * Synchronous on purpose: a thousand tiny reads are faster than a thousand promises.
  */
-export function readProfileFacts(location: ProfileLocation): ProfileFacts {
+export function readProfileFacts(location: ProfileLocation, cache?: ToplevelCache): ProfileFacts {
   const profilePath = path.join(location.root, location.profile ?? SYSTEM_PROFILE);
   const dir = path.dirname(profilePath);
   const name = path.basename(profilePath);
@@ -34,7 +47,7 @@ export function readProfileFacts(location: ProfileLocation): ProfileFacts {
   for (const entry of entries) {
     const number = generationNumberOf(entry, name);
     if (number === null) continue;
-    links.push(readLink(path.join(dir, entry), number, kernelCache));
+    links.push(readLink(path.join(dir, entry), number, kernelCache, cache));
   }
   const current = tryOr(() => readlinkSync(profilePath), null);
   const runningPath = resolveSystemLink(path.join(location.root, 'run/current-system'));
@@ -49,7 +62,7 @@ export function readProfileFacts(location: ProfileLocation): ProfileFacts {
   };
 }
 
-function readLink(linkPath: string, number: number, kernelCache: Map<string, string | null>): GenerationLinkFacts {
+function readLink(linkPath: string, number: number, kernelCache: Map<string, string | null>, cache: ToplevelCache | undefined): GenerationLinkFacts {
   const facts: GenerationLinkFacts = {
     number,
     mtimeMs: 0,
@@ -67,6 +80,14 @@ function readLink(linkPath: string, number: number, kernelCache: Map<string, str
   } catch (error) {
     facts.state = 'unreadable';
     facts.problem = describe(error);
+    return facts;
+  }
+  const known = cache?.get(facts.target);
+  if (known) {
+    // a cached toplevel only needs to still exist
+    if (lstatSync(facts.target, { throwIfNoEntry: false })) return { ...facts, ...known, specialisations: [...known.specialisations] };
+    facts.state = 'dangling';
+    facts.problem = `${facts.target} no longer exists (garbage-collected?)`;
     return facts;
   }
   let entries: Set<string>;
@@ -87,6 +108,12 @@ function readLink(linkPath: string, number: number, kernelCache: Map<string, str
   if (entries.has('kernel-modules')) facts.kernelVersion = kernelOf(facts.target, kernelCache);
   if (entries.has('specialisation')) facts.specialisations = tryOr(() => readdirSync(path.join(facts.target as string, 'specialisation')), []);
   facts.configurationRevision = revisionOf(facts.target, entries);
+  cache?.set(facts.target, {
+    nixosVersion: facts.nixosVersion,
+    kernelVersion: facts.kernelVersion,
+    configurationRevision: facts.configurationRevision,
+    specialisations: [...facts.specialisations],
+  });
   return facts;
 }
 

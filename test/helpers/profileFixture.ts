@@ -9,6 +9,8 @@ export interface FixtureGeneration {
   kernel: string;
   specialisations?: string[];
   revision?: string;
+  /** write sw/bin/nixos-version the way NixOS does, with this configuration revision baked in */
+  swRevision?: string;
   /** leave the store path out, as after garbage collection */
   dangling?: boolean;
 }
@@ -34,6 +36,11 @@ export function makeRoot(gens: FixtureGeneration[], opts: { current: number; run
         // shared modules
       }
       for (const s of g.specialisations ?? []) mkdirSync(path.join(top, 'specialisation', s));
+      if (g.swRevision) {
+        mkdirSync(path.join(top, 'sw/bin'), { recursive: true });
+        const json = JSON.stringify({ configurationRevision: g.swRevision, nixosVersion: g.version, nixpkgsRevision: '0'.repeat(40) });
+        writeFileSync(path.join(top, 'sw/bin/nixos-version'), `#! /bin/sh\ncase "$1" in\n  --json)\n    cat <<'EOF'\n${json}\nEOF\n    ;;\nesac\n`);
+      }
       if (g.revision) writeFileSync(path.join(top, 'nixos-version.json'), JSON.stringify({ configurationRevision: g.revision, nixosVersion: g.version }));
     }
     const link = path.join(profiles, `system-${g.number}-link`);

@@ -194,6 +194,7 @@ async function runCli(f: Fleet, args: string[]): Promise<{ exitCode: number | un
     NO_COLOR: '1',
     XDG_CONFIG_HOME: path.join(f.root, 'xdg-config'),
     XDG_STATE_HOME: path.join(f.root, 'xdg-state'),
+    XDG_CACHE_HOME: path.join(f.root, 'xdg-cache'),
   };
   delete env.FORCE_COLOR;
   const result = await execa('node', [cli, ...args], {

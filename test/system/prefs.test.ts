@@ -15,16 +15,16 @@ afterEach(() => {
 });
 
 describe('openPrefs', () => {
-  it('uses defaults, stores what is set, and persists across opens', () => {
+  it('uses defaults, stores what is set, and persists across opens', async () => {
     const dir = tempDir();
     const prefs = openPrefs(dir);
     expect(prefs.warning).toBeNull();
     expect(prefs.get()).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false });
-    prefs.set('lastPane', 'todos');
-    prefs.set('asciiBorders', true);
+    await prefs.set('lastPane', 'todos');
+    await prefs.set('asciiBorders', true);
     expect(openPrefs(dir).get()).toMatchObject({ lastPane: 'todos', asciiBorders: true });
     expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({ lastPane: 'todos', asciiBorders: true });
-    openPrefs(dir).unset('asciiBorders');
+    await openPrefs(dir).unset('asciiBorders');
     expect(openPrefs(dir).stored()).toEqual({ lastPane: 'todos' });
   });
 
@@ -48,9 +48,12 @@ describe('openPrefs', () => {
     expect(readdirSync(dir)).toContain('config.json.invalid-2026-01-02T03-04-05-000Z');
   });
 
-  it('refuses invalid values on set', () => {
-    const prefs = openPrefs(tempDir());
-    expect(() => prefs.set('lastPane', 'nowhere')).toThrow();
+  it('refuses invalid values on set and keeps the file as it was', async () => {
+    const dir = tempDir();
+    const prefs = openPrefs(dir);
+    await prefs.set('lastPane', 'todos');
+    await expect(prefs.set('lastPane', 'nowhere')).rejects.toThrow('must be one of');
+    expect(openPrefs(dir).get().lastPane).toBe('todos');
   });
 
   it('lives under $XDG_CONFIG_HOME/nixdeck', () => {
