@@ -18,8 +18,9 @@ export interface FuzzyField<T> {
 }
 
 const GROUP_THRESHOLD = 0.15;
+const RECENT_QUERIES = 32;
 
-const OPTIONS: IFuseOptions<string> = {
+const OPTIONS: IFuseOptions<string> & { threshold: number } = {
   ignoreLocation: true,
   ignoreFieldNorm: true,
   threshold: 0.3,
@@ -32,7 +33,8 @@ const OPTIONS: IFuseOptions<string> = {
  * `highlightRanges` does that for the few rows on screen, which keeps a keystroke cheap.
  */
 export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>, group?: FuzzyField<T>): FuzzyIndex<T> {
-  const fuse = new Fuse(items.map(display.get), OPTIONS);
+  const texts = items.map(display.get);
+  const narrowing = narrowingSearch(texts);
   const groups = group ? items.map(group.get) : [];
   // a group is a long heading path: only a near-exact match should pull in all of its items
   const groupFuse = group ? new Fuse([...new Set(groups)], { ...OPTIONS, threshold: GROUP_THRESHOLD }) : null;
@@ -42,9 +44,9 @@ export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>,
       if (q === '') return items.map((item, index) => ({ item, index }));
       const seen = new Set<number>();
       const hits: FuzzyHit<T>[] = [];
-      for (const r of fuse.search(q)) {
-        seen.add(r.refIndex);
-        hits.push({ item: items[r.refIndex] as T, index: r.refIndex });
+      for (const index of narrowing(q)) {
+        seen.add(index);
+        hits.push({ item: items[index] as T, index });
       }
       if (groupFuse) {
         const matched = new Set(groupFuse.search(q).map((r) => r.item));
@@ -54,6 +56,42 @@ export function createFuzzyIndex<T>(items: readonly T[], display: FuzzyField<T>,
       }
       return hits;
     },
+  };
+}
+
+/** The most typos fuse.js accepts for a query of this length (its score is typos / length). */
+function allowedTypos(length: number): number {
+  return Math.floor((OPTIONS.threshold ?? 0) * length + 1e-9);
+}
+
+/**
+ * fuse.js search that, while the user types on, searches only the previous matches. That is
+ * exact as long as the longer query allows no more typos than the shorter one: a text that
+ * matches "abc" with k typos matches "ab" with at most k. Otherwise it searches everything.
+ * Scores do not depend on the other items, so the order is the same as a full search.
+ */
+function narrowingSearch(texts: readonly string[]): (query: string) => number[] {
+  const index = Fuse.createIndex<string>([], texts);
+  const full = new Fuse(texts, OPTIONS, index);
+  const records = index.toJSON().records;
+  let last: { query: string; matched: number[] } | null = null;
+  // Backspace goes back to a query already answered: keep the recent answers
+  const recent = new Map<string, number[]>();
+  return (query) => {
+    let result: number[];
+    const known = recent.get(query);
+    if (known) result = known;
+    else if (last && last.query !== '' && query.startsWith(last.query) && allowedTypos(query.length) === allowedTypos(last.query.length)) {
+      const subset = last.matched;
+      const subIndex = Fuse.parseIndex<string>({ keys: [], records: subset.map((i, j) => ({ ...records[i], i: j })) });
+      result = new Fuse(subset.map((i) => texts[i] as string), OPTIONS, subIndex).search(query).map((r) => subset[r.refIndex] as number);
+    } else {
+      result = full.search(query).map((r) => r.refIndex);
+    }
+    last = { query, matched: [...result].sort((a, b) => a - b) };
+    recent.set(query, result);
+    if (recent.size > RECENT_QUERIES) recent.delete(recent.keys().next().value as string);
+    return result;
   };
 }
 

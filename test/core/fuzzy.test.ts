@@ -64,3 +64,25 @@ describe('preferences schema', () => {
     expect(withDefaults({ lastPane: 'bad', hideDoneTodos: true })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: true });
   });
 });
+
+describe('narrowing while typing', () => {
+  it('gives exactly the results of a fresh full search, in the same order, for every prefix typed', async () => {
+    const { default: Fuse } = await import('fuse.js');
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const words = ['update', 'outdated', 'packages', 'rotate', 'tailscale', 'keys', 'zram', 'restic', 'restore', 'nas', 'router', 'firmware', 'enable', 'vm01', 't460'];
+    const texts = Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(rand() * 5) }, () => words[Math.floor(rand() * words.length)]).join(' '));
+    const reference = new Fuse(texts, { ignoreLocation: true, ignoreFieldNorm: true, threshold: 0.3 });
+    for (const query of ['updte pkgs', 'rstore nas', 'tailscale keys', 'zrm', 'fimware rt', 'vm01 restic']) {
+      const index = createFuzzyIndex(texts, { get: (t) => t });
+      for (let i = 1; i <= query.length; i++) {
+        const q = query.slice(0, i);
+        expect(index.search(q).map((h) => h.index), q).toEqual(reference.search(q.trim()).map((r) => r.refIndex));
+      }
+      for (let i = query.length - 1; i >= 1; i--) {
+        const q = query.slice(0, i); // Backspace
+        expect(index.search(q).map((h) => h.index), q).toEqual(reference.search(q.trim()).map((r) => r.refIndex));
+      }
+    }
+  });
+});
