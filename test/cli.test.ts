@@ -138,6 +138,14 @@ describe('nixdeck commands', () => {
     expect((await run('config', 'list')).err).toBe('');
   });
 
+  it('without a terminal, the console says so and points to the script commands', async () => {
+    const { execa } = await import('execa');
+    const r = await execa('node', ['--import', 'tsx', 'src/cli.ts', '--demo'], { reject: false, stdin: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: path.join(work, 'config') } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('the console needs a terminal');
+    expect(r.stderr).toContain('nixdeck hosts --json');
+  });
+
   it('fails clearly on a missing flake folder or root', async () => {
     const r = await run('todos', '--flake', path.join(work, 'nope'));
     expect(r.code).toBe(1);

@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from '../../scripts/tmux.js';
+import { capture, paneStatus, sendKeys, startSession, stop, tmux, type TmuxSession, waitForText } from '../../scripts/tmux.js';
+
+async function tmuxResize(s: TmuxSession, cols: number, rows: number): Promise<void> {
+  await tmux(s.socket, ['resize-window', '-t', s.name, '-x', String(cols), '-y', String(rows)]);
+}
 
 const CLI = path.resolve('dist/nixdeck.js');
 
@@ -98,6 +102,17 @@ describe.skipIf(reason !== null)('nixdeck --demo in tmux at 80x24', () => {
     expect(cleared).toContain('Move nas to 25.11');
   });
 
+  it('reflows when the terminal is resized, and says when it is too small', async () => {
+    await tmuxResize(s, 100, 30);
+    const wide = await waitForText(s, (screen) => screen.split('\n')[1]?.trimEnd().length === 100);
+    expect(wide.split('\n')[28]?.trim()).not.toBe(''); // the frame grew to rows - 1
+    await tmuxResize(s, 50, 12);
+    await waitForText(s, 'terminal too small: 50x12');
+    await tmuxResize(s, 80, 24);
+    const back = await waitForText(s, (screen) => screen.includes('3 Todos') && screen.split('\n')[1]?.trimEnd().length === 80);
+    expect(back.split('\n')[23]?.trim()).toBe('');
+  });
+
   it('opens the help overlay and closes it again', async () => {
     await sendKeys(s, '?');
     const help = await waitForText(s, 'nixdeck keys');
@@ -113,5 +128,25 @@ describe.skipIf(reason !== null)('nixdeck --demo in tmux at 80x24', () => {
     expect(readFileSync(statusFile, 'utf8').trim()).toBe('0');
     expect((await paneStatus(s)).dead).toBe(true);
     expect(readdirSync(tmp).filter((d) => d.startsWith('nixdeck-demo-'))).toEqual([]);
+  });
+});
+
+describe.skipIf(reason !== null)('NO_COLOR', () => {
+  it('turns every colour and style off, and the selection is still marked', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
+    const s = await startSession({
+      command: ['node', CLI, '--demo'],
+      cols: 80,
+      rows: 24,
+      env: { NO_COLOR: '1', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },
+    });
+    try {
+      const screen = await waitForText(s, 'cur run', { timeoutMs: 20_000 });
+      expect(screen).toMatch(/> hq/);
+      expect(await capture(s, { escapes: true })).not.toMatch(/\x1b\[[0-9;]*m/);
+    } finally {
+      await stop(s);
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -116,6 +116,14 @@ describe('first frame', () => {
     expect(generationsPane(frame).join('\n')).toContain('44 2025-06-03');
   });
 
+  it('draws ASCII borders when asked, and no box-drawing character at all', async () => {
+    const ui = await open({ prefs: { asciiBorders: true } });
+    const frame = ui.lastFrame();
+    expect(frame).toContain('+-[1 Hosts]');
+    expect(frame).toMatch(/^\|/m);
+    expect(frame).not.toMatch(/[╭╮╰╯─│]/);
+  });
+
   it('never draws more than rows-1 lines, whatever is on screen', async () => {
     const ui = await open({ flake: { error: 'flake evaluation failed: boom', hint: 'run: nix eval' } });
     const seen: string[] = [ui.lastFrame()];
