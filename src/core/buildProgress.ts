@@ -281,6 +281,7 @@ const MAX_ERRORS = 50;
 const MAX_WARNINGS = 50;
 const MAX_MESSAGE_LINES = 200;
 
+const KEEP_ON_EVICTION = new Set<number>([ActivityType.Build, ActivityType.Builds, ActivityType.CopyPaths, ActivityType.Realise]);
 const PROGRESS_TYPES = new Set<number>([ActivityType.Builds, ActivityType.CopyPaths, ActivityType.FileTransfer, ActivityType.CopyPath]);
 
 const ACTIVATION_PREFIXES = [
@@ -615,9 +616,10 @@ export class BuildProgress {
   }
 
   private evictActivity(): void {
-    // a stream that never stops its activities: forget the oldest ones that are not builds
+    // a stream that never stops its activities: forget the oldest one that is neither a build
+    // nor one of the few counter activities (realise, builds, copyPaths)
     for (const [id, act] of this.activities) {
-      if (act.build === null) {
+      if (!KEEP_ON_EVICTION.has(act.type)) {
         this.activities.delete(id);
         this.retire(act);
         return;

@@ -97,7 +97,7 @@ const BEL = 0x07;
 
 /**
  * Remove ANSI escape sequences: CSI (`ESC [ … final`, colours and cursor moves), OSC
- * (`ESC ] … BEL` or `ESC ] … ESC \`, e.g. hyperlinks) and two-character escapes (`ESC x`).
+ * (`ESC ] … BEL` or `ESC ] … ESC \`, e.g. hyperlinks) and short escapes (`ESC x`, `ESC ( B`).
  * A single pass without regular expressions; strings without ESC are returned as they are.
  */
 export function stripAnsi(s: string): string {
@@ -137,7 +137,13 @@ export function stripAnsi(s: string): string {
         j++;
       }
     } else if (c !== -1) {
-      j++;
+      // `ESC x`, or `ESC ( B` style: intermediate bytes 0x20–0x2f, then one final byte
+      while (j < n) {
+        const d = s.charCodeAt(j);
+        if (d >= 0x20 && d <= 0x2f) j++;
+        else break;
+      }
+      if (j < n) j++;
     }
     from = j;
     i = s.indexOf('\x1b', j);
