@@ -7,6 +7,12 @@ export interface GlobalOptions {
   json: boolean;
   demo: boolean;
   ascii: boolean;
+  /** rebuild: the nixos-rebuild action */
+  action?: string;
+  /** runs: only this host's */
+  host?: string;
+  /** log: the parsed summary instead of the raw log */
+  summary: boolean;
 }
 
 export type Invocation =
@@ -17,6 +23,9 @@ export type Invocation =
   | { kind: 'generations'; options: GlobalOptions; host?: string }
   | { kind: 'todos'; options: GlobalOptions }
   | { kind: 'todo'; options: GlobalOptions; done: boolean; query: string }
+  | { kind: 'rebuild'; options: GlobalOptions; host: string }
+  | { kind: 'runs'; options: GlobalOptions }
+  | { kind: 'log'; options: GlobalOptions; run: string }
   | { kind: 'config'; options: GlobalOptions; action: 'list' }
   | { kind: 'config'; options: GlobalOptions; action: 'path' }
   | { kind: 'config'; options: GlobalOptions; action: 'get'; key: string }
@@ -34,6 +43,9 @@ Usage:
   nixdeck generations [HOST] [--json]              system generations (default: this machine)
   nixdeck todos [--json]                           todos of PROJECT.md
   nixdeck todo done|undo ID-OR-TEXT                tick or untick one todo
+  nixdeck rebuild HOST [--action A]                nixos-rebuild A (default build), progress lines
+  nixdeck runs [--host H] [--json]                 rebuild runs, going and finished
+  nixdeck log RUN [--summary [--json]]             a run's saved log, or its summary
   nixdeck config list|path                         preferences
   nixdeck config get|unset KEY
   nixdeck config set KEY VALUE
@@ -44,6 +56,7 @@ Options:
   --root DIR    read /nix/var/nix/profiles, /run and /etc under DIR instead of /
   --json        print JSON for scripts
   --ascii       draw borders with ASCII characters
+  --action A    build, dry-build, test, switch, boot or dry-activate (rebuild)
   --demo        use a sample fleet built in a temporary folder (no Nix needed)
   -h, --help    this text
   -V, --version the version
@@ -64,6 +77,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         json: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         ascii: { type: 'boolean', default: false },
+        action: { type: 'string' },
+        host: { type: 'string' },
+        summary: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'V', default: false },
       },
@@ -84,6 +100,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     json: values.json ?? false,
     demo: values.demo ?? false,
     ascii: values.ascii ?? false,
+    ...(values.action ? { action: values.action } : {}),
+    ...(values.host ? { host: values.host } : {}),
+    summary: values.summary ?? false,
   };
   const [command, ...rest] = positionals;
   const expect = (count: number, what: string): void => {
@@ -105,6 +124,15 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       if (query.length === 0 || query.join(' ').trim() === '') throw new UsageError(`todo ${verb} needs an id or some text of the todo`);
       return { kind: 'todo', options, done: verb === 'done', query: query.join(' ') };
     }
+    case 'rebuild':
+      if (rest.length !== 1 || rest[0] === undefined) throw new UsageError('rebuild takes one HOST');
+      return { kind: 'rebuild', options, host: rest[0] };
+    case 'runs':
+      expect(0, 'no arguments (use --host H)');
+      return { kind: 'runs', options };
+    case 'log':
+      if (rest.length !== 1 || rest[0] === undefined) throw new UsageError('log takes one RUN (an id, a unique start of one, or "last")');
+      return { kind: 'log', options, run: rest[0] };
     case 'config': {
       const [action, key, value] = rest;
       if (action === 'list' || action === 'path') {

@@ -9,6 +9,15 @@ import { DEFAULT_PREFS } from './core/prefsSchema.js';
 // does not wait for modules it does not need (preferences validation, the script commands).
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  // hidden: the detached process that owns a rebuild run, and the demo's nixos-rebuild
+  if (argv[0] === '__supervise') {
+    const { supervisorMain, setFinishHook } = await import('./system/supervisor.js');
+    const { recordRun } = await import('./system/runTracking.js');
+    const recorder = argv[1] ? recordRun(argv[1]) : null;
+    setFinishHook(async () => recorder?.finish());
+    return supervisorMain(argv.slice(1));
+  }
+  if (argv[0] === '__demo-rebuild') return (await import('./system/demoRebuild.js')).demoRebuildMain(argv.slice(1));
   let invocation: Invocation;
   try {
     invocation = parseInvocation(argv);
@@ -67,6 +76,12 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'versio
         return await (await import('./commands/todos.js')).todosCommand(env.todoFile, io, options.json);
       case 'todo':
         return await (await import('./commands/todos.js')).todoCommand(env.todoFile, io, invocation.done, invocation.query);
+      case 'rebuild':
+        return await (await import('./commands/rebuild.js')).rebuildCommand(env, io, invocation.host, options.action);
+      case 'runs':
+        return await (await import('./commands/rebuild.js')).runsCommand(env, io, options.json, options.host);
+      case 'log':
+        return await (await import('./commands/rebuild.js')).logCommand(env, io, invocation.run, options.summary, options.json);
       default:
         return 2;
     }

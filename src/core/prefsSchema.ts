@@ -6,6 +6,9 @@ export interface Prefs {
   lastHost?: string;
   asciiBorders: boolean;
   hideDoneTodos: boolean;
+  rebuildExecutable?: string;
+  rebuildFlags?: string;
+  bell: boolean;
 }
 
 export const PANES = ['hosts', 'generations', 'todos'] as const;
@@ -23,12 +26,15 @@ export const PREF_SPECS = {
   lastHost: { type: 'string', description: 'host selected when the console opens' },
   asciiBorders: { type: 'boolean', default: false, description: 'draw borders with +-| instead of box-drawing characters' },
   hideDoneTodos: { type: 'boolean', default: false, description: 'hide ticked todos in the todo pane' },
+  rebuildExecutable: { type: 'string', description: 'the nixos-rebuild to run (a path or a name in PATH); default nixos-rebuild' },
+  rebuildFlags: { type: 'string', description: 'extra flags for every rebuild, split at spaces (e.g. "--show-trace -L")' },
+  bell: { type: 'boolean', default: true, description: 'ring the terminal bell when a rebuild ends' },
 } as const satisfies Record<keyof Prefs, PrefSpec>;
 
 export type PrefKey = keyof typeof PREF_SPECS;
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];
 
-export const DEFAULT_PREFS: Prefs = { lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false };
+export const DEFAULT_PREFS: Prefs = { lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true };
 
 export function isPrefKey(key: string): key is PrefKey {
   return Object.hasOwn(PREF_SPECS, key);

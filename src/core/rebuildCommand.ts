@@ -64,6 +64,7 @@ export function planRebuild(input: RebuildPlanInput): RebuildPlan {
   const command = [...executable, action, '--flake', `${flakeDir}#${host}`, '--log-format', 'internal-json', '-v', ...extraFlags];
   const useSudo = isActivating(action) && !isRoot && sudo !== 'none';
   if (!useSudo) return { argv: command, needsPassword: false };
-  if (sudo === 'password') return { argv: ['sudo', '-S', '-p', '', '--', ...command], needsPassword: true };
+  // -k: always read the password from stdin, so it is never left for nixos-rebuild to read
+  if (sudo === 'password') return { argv: ['sudo', '-k', '-S', '-p', '', '--', ...command], needsPassword: true };
   return { argv: ['sudo', '-n', '--', ...command], needsPassword: false };
 }

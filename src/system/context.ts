@@ -7,6 +7,8 @@ import type { GenerationList, Host } from '../core/types.js';
 import { evalFlakeHosts, type FlakeHostsResult, listFolderHosts } from './hostsDiscovery.js';
 import { readProfileFacts, type ToplevelCache } from './profileReader.js';
 import { fileToplevelCache } from './toplevelCache.js';
+import { type RebuildSetup, selfCommand } from './rebuilds.js';
+import { stateDir } from './runStore.js';
 
 export type GenerationsRead = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
 
@@ -23,6 +25,8 @@ export interface Environment {
   dispose?(): Promise<void>;
   /** for the console's header: where the data comes from, when it is not the real system */
   label?: string;
+  /** how rebuild runs are started and where they are kept */
+  rebuild: RebuildSetup;
 }
 
 export class SetupError extends Error {}
@@ -96,6 +100,16 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
   const hostname = readHostname(options.root);
   let cache: ReturnType<typeof fileToplevelCache> | undefined;
   return {
+    rebuild: {
+      stateDir: stateDir(),
+      flakeDir,
+      hostname,
+      executable: [prefs.rebuildExecutable ?? 'nixos-rebuild'],
+      extraFlags: (prefs.rebuildFlags ?? '').split(/\s+/).filter(Boolean),
+      supervisor: selfCommand('__supervise'),
+      isRoot: process.getuid?.() === 0,
+      needsRoot: true,
+    },
     flakeDir,
     todoFile: resolveTodoFile(options, prefs, flakeDir),
     root,

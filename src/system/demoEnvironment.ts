@@ -4,6 +4,7 @@ import type { Environment } from './context.js';
 import { readLocalGenerations } from './context.js';
 import { createDemoFleet } from './demoFleet.js';
 import { listFolderHosts } from './hostsDiscovery.js';
+import { selfCommand } from './rebuilds.js';
 
 /** How long the console's demo waits before the flake's host list arrives, as an evaluation would. */
 export const DEMO_EVAL_MS = 400;
@@ -17,6 +18,17 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
   const fleet = await createDemoFleet();
   return {
     label: 'demo',
+    // runs and their history stay inside the demo's folder; the stand-in activates nothing
+    rebuild: {
+      stateDir: path.join(fleet.dir, 'state'),
+      flakeDir: fleet.flakeDir,
+      hostname: fleet.localHost,
+      executable: selfCommand('__demo-rebuild'),
+      extraFlags: [],
+      supervisor: selfCommand('__supervise'),
+      isRoot: false,
+      needsRoot: false,
+    },
     flakeDir: fleet.flakeDir,
     todoFile: options.file ? path.resolve(options.file) : path.join(fleet.flakeDir, 'PROJECT.md'),
     root: fleet.hostRoots[fleet.localHost] ?? fleet.dir,

@@ -186,7 +186,7 @@ export async function createDemoFleet(
   opts: { parentDir?: string; now?: Date } = {},
 ): Promise<DemoFleet> {
   const dir = await fs.promises.mkdtemp(path.join(opts.parentDir ?? os.tmpdir(), 'nixdeck-demo-'));
-  const cleanup = (): Promise<void> => fs.promises.rm(dir, { recursive: true, force: true });
+  const cleanup = (): Promise<void> => fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   try {
     // About 2,300 tiny files, folders and links: synchronous calls write them about twice as fast as
     // fs.promises (no thread-pool round trip per call), and nothing else runs at start-up.

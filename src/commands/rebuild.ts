@@ -1,0 +1,132 @@
+import { isValidHostName } from '../core/hosts.js';
+import { isRebuildAction, type RebuildAction } from '../core/rebuildCommand.js';
+import { formatDuration } from '../core/runSummary.js';
+import type { Environment } from '../system/context.js';
+import { refusal, startRebuild, sudoModeFor } from '../system/rebuilds.js';
+import { trackRun, summaryOf } from '../system/runTracking.js';
+import { listRuns, readRun, LOG_FILE, RunLookupError, type RunInfo } from '../system/runStore.js';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { BuildProgress } from '../core/buildProgress.js';
+import { parseLogLine } from '../core/nixLog.js';
+import path from 'node:path';
+import { type Io, printJson, table } from './io.js';
+import { readPassword } from './password.js';
+
+/** `nixdeck rebuild HOST --action A`: a detached run, followed here with one line per event of note. */
+export async function rebuildCommand(env: Environment, io: Io, host: string, actionName = 'build'): Promise<number> {
+  if (!isValidHostName(host)) {
+    io.err(`error: "${host}" is not a valid host name`);
+    return 2;
+  }
+  if (!isRebuildAction(actionName)) {
+    io.err(`error: --action takes build, dry-build, test, switch, boot or dry-activate, not "${actionName}"`);
+    return 2;
+  }
+  const action: RebuildAction = actionName;
+  const setup = env.rebuild;
+  const refused = refusal(setup, host, action);
+  if (refused) {
+    io.err(`error: ${refused}`);
+    return 1;
+  }
+  const sudo = await sudoModeFor(setup, action);
+  let password: string | undefined;
+  if (sudo === 'password') {
+    if (!process.stdin.isTTY) {
+      io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
+      return 1;
+    }
+    password = await readPassword(`[sudo] password for ${action} on ${host}: `);
+  }
+  const run = await startRebuild(setup, host, action, sudo, password);
+  password = undefined;
+  io.err(`run ${run.id}: nixos-rebuild ${action} ${host} (it goes on if this command is interrupted; follow it with: nixdeck log ${run.id})`);
+  return followToEnd(run, io);
+}
+
+async function followToEnd(run: RunInfo, io: Io): Promise<number> {
+  const controller = new AbortController();
+  const seenRunning = new Set<string>();
+  let finished = 0;
+  let stage = '';
+  const tracked = trackRun(run.dir, {
+    signal: controller.signal,
+    onChange: () => {
+      const snap = tracked.progress.snapshot({ tailLines: 0 });
+      if (snap.stage !== stage) io.out(`… ${(stage = snap.stage)}`);
+      for (const b of snap.running) if (!seenRunning.has(b.id)) {
+        seenRunning.add(b.id);
+        io.out(`building ${b.name} (${snap.builds.done}/${snap.builds.expected})`);
+      }
+      for (const b of snap.finished.slice(finished)) io.out(`${b.outcome === 'failed' ? 'failed' : 'built'} ${b.name} in ${formatDuration(b.durationMs)}`);
+      finished = snap.finished.length;
+    },
+  });
+  const info = await tracked.done;
+  const summary = summaryOf(info, tracked.progress);
+  if (!summary) {
+    io.err(`error: run ${info.id} ended without an exit status (${info.reason ?? 'its supervisor is gone'})`);
+    return 1;
+  }
+  for (const e of summary.errors) io.err(e);
+  for (const f of summary.failedDerivations) {
+    io.err(`failed derivation ${f.name}; last lines:`);
+    for (const line of f.lastLines.slice(-10)) io.err(`  > ${line}`);
+  }
+  io.out(`${info.meta?.host} ${info.meta?.action}: ${summary.headline}`);
+  if (summary.result !== 'succeeded') io.err(`full log: nixdeck log ${info.id}`);
+  return summary.exitCode ?? 1;
+}
+
+export async function runsCommand(env: Environment, io: Io, json: boolean, host?: string): Promise<number> {
+  const runs = (await listRuns(env.rebuild.stateDir)).filter((r) => !host || r.meta?.host === host);
+  const rows = runs.map((r) => ({
+    id: r.id,
+    host: r.meta?.host ?? null,
+    action: r.meta?.action ?? null,
+    state: r.state,
+    startedAt: r.meta?.startedAt ?? null,
+    endedAt: r.exit?.endedAt ?? null,
+    exitCode: r.exit?.exitCode ?? null,
+    cancelled: r.exit?.cancelled ?? false,
+    ...(r.reason ? { reason: r.reason } : {}),
+  }));
+  if (json) printJson(io, rows);
+  else if (rows.length === 0) io.out('no runs yet');
+  else for (const line of table([['RUN', 'HOST', 'ACTION', 'STATE', 'STARTED', 'EXIT'], ...rows.map((r) => [r.id, r.host ?? '?', r.action ?? '?', r.cancelled ? 'cancelled' : r.state, r.startedAt ?? '?', r.exitCode === null ? '' : String(r.exitCode)])])) io.out(line);
+  return 0;
+}
+
+/** `nixdeck log RUN`: the saved log as it was written, or with --summary the parsed outcome. */
+export async function logCommand(env: Environment, io: Io, runName: string, summaryWanted: boolean, json: boolean): Promise<number> {
+  let run: RunInfo;
+  try {
+    run = await readRun(env.rebuild.stateDir, runName);
+  } catch (error) {
+    if (error instanceof RunLookupError) {
+      io.err(`error: ${error.message}; see: nixdeck runs`);
+      return 1;
+    }
+    throw error;
+  }
+  if (!summaryWanted) {
+    await new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(path.join(run.dir, LOG_FILE));
+      stream.on('error', reject).on('end', resolve);
+      stream.pipe(process.stdout, { end: false });
+    });
+    return 0;
+  }
+  // a saved log has no timestamps: the summary's times come from the run's start and end
+  const progress = new BuildProgress();
+  const lines = createInterface({ input: createReadStream(path.join(run.dir, LOG_FILE)), crlfDelay: Infinity });
+  for await (const line of lines) progress.apply(parseLogLine(line), 0);
+  const info = run;
+  const summary = summaryOf(info, progress);
+  const snap = progress.snapshot({ tailLines: 0 });
+  const result = summary ?? { result: info.state, headline: `${info.state}: ${snap.builds.done}/${snap.builds.expected} builds so far`, builds: snap.builds };
+  if (json) printJson(io, { id: info.id, host: info.meta?.host ?? null, action: info.meta?.action ?? null, ...result });
+  else io.out(`${info.id}: ${result.headline}`);
+  return 0;
+}
