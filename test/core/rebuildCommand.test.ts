@@ -45,7 +45,7 @@ describe('planRebuild', () => {
   it('activates through sudo -S with an empty prompt when a password is needed', () => {
     for (const action of ['test', 'switch', 'boot', 'dry-activate'] as const) {
       expect(planRebuild({ ...base, action })).toEqual({
-        argv: ['sudo', '-S', '-p', '', '--', 'nixos-rebuild', action, '--flake', '/etc/nixos#hq', ...TAIL],
+        argv: ['sudo', '-k', '-S', '-p', '', '--', 'nixos-rebuild', action, '--flake', '/etc/nixos#hq', ...TAIL],
         needsPassword: true,
       });
     }
