@@ -45,6 +45,14 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
       }
       return readLocalGenerations(root);
     },
-    dispose: () => fleet.cleanup(),
+    // the demo's folder goes away on quit, so its runs cannot outlive it
+    dispose: async () => {
+      const state = path.join(fleet.dir, 'state');
+      const { listRuns } = await import('./runStore.js');
+      const { cancelRun } = await import('./runLauncher.js');
+      const running = (await listRuns(state).catch(() => [])).filter((r) => r.state === 'running');
+      await Promise.all(running.map((r) => cancelRun(state, r.id, { graceMs: 500 }).catch(() => undefined)));
+      await fleet.cleanup();
+    },
   };
 }
