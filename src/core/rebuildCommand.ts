@@ -61,7 +61,8 @@ export function planRebuild(input: RebuildPlanInput): RebuildPlan {
   }
   if (!['none', 'nopasswd', 'password'].includes(sudo)) throw new RebuildPlanError(`unknown sudo mode "${String(sudo)}"`);
 
-  const command = [...executable, action, '--flake', `${flakeDir}#${host}`, '--log-format', 'internal-json', '-v', ...extraFlags];
+  // the user's flags go before ours: a `-L` after `--log-format internal-json` turns JSON off (Nix 2.8)
+  const command = [...executable, action, '--flake', `${flakeDir}#${host}`, ...extraFlags, '--log-format', 'internal-json', '-v'];
   const useSudo = isActivating(action) && !isRoot && sudo !== 'none';
   if (!useSudo) return { argv: command, needsPassword: false };
   // -k: always read the password from stdin, so it is never left for nixos-rebuild to read

@@ -32,7 +32,7 @@ describe('planRebuild', () => {
       executable: ['/run/current-system/sw/bin/nixos-rebuild-ng'],
       extraFlags: ['--show-trace', '--option', 'cores', '4'],
     });
-    expect(plan.argv).toEqual(['/run/current-system/sw/bin/nixos-rebuild-ng', 'build', '--flake', '/etc/nixos#hq', ...TAIL, '--show-trace', '--option', 'cores', '4']);
+    expect(plan.argv).toEqual(['/run/current-system/sw/bin/nixos-rebuild-ng', 'build', '--flake', '/etc/nixos#hq', '--show-trace', '--option', 'cores', '4', ...TAIL]);
     expect(planRebuild({ ...base, action: 'build', executable: ['nix', 'run', 'nixpkgs#nixos-rebuild', '--'] }).argv.slice(0, 5)).toEqual([
       'nix',
       'run',
@@ -53,7 +53,7 @@ describe('planRebuild', () => {
 
   it('activates through sudo -n when sudo needs no password', () => {
     expect(planRebuild({ ...base, action: 'switch', sudo: 'nopasswd', extraFlags: ['--fast'] })).toEqual({
-      argv: ['sudo', '-n', '--', 'nixos-rebuild', 'switch', '--flake', '/etc/nixos#hq', ...TAIL, '--fast'],
+      argv: ['sudo', '-n', '--', 'nixos-rebuild', 'switch', '--flake', '/etc/nixos#hq', '--fast', ...TAIL],
       needsPassword: false,
     });
   });
