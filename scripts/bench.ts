@@ -152,3 +152,85 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+
+// --- rebuild runs (issue 3): the log parser and the memory of a long run ---------------------------
+
+async function parserThroughput(): Promise<void> {
+  const { makeSyntheticStream } = await import('./syntheticNixStream.js');
+  const { parseLogLine } = await import('../src/core/nixLog.js');
+  const { BuildProgress } = await import('../src/core/buildProgress.js');
+  const lines = makeSyntheticStream(200_000);
+  const megabytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) / 1e6;
+  const rounds = 5;
+  const parseOnly: number[] = [];
+  const withProgress: number[] = [];
+  let sink = 0;
+  // one round of each first, so the JIT has seen the code
+  for (let round = -1; round < rounds; round++) {
+    let t = performance.now();
+    for (const line of lines) sink += parseLogLine(line).kind.length;
+    if (round >= 0) parseOnly.push(performance.now() - t);
+    const progress = new BuildProgress();
+    t = performance.now();
+    for (let i = 0; i < lines.length; i++) progress.apply(parseLogLine(lines[i] as string), i);
+    if (round >= 0) withProgress.push(performance.now() - t);
+    sink += progress.snapshot({ tailLines: 1 }).events;
+  }
+  const rate = (msTaken: number) => `${Math.round((lines.length / msTaken) * 1000).toLocaleString('en-US')} lines/s`;
+  console.log(`nix log parser: a synthetic ${lines.length.toLocaleString('en-US')}-line internal-json stream (${megabytes.toFixed(1)} MB; median of ${rounds})`);
+  console.log(`  parseLogLine                 ${rate(median(parseOnly)).padEnd(20)} ${ms(median(parseOnly))}   (goal >= 500,000 lines/s)`);
+  console.log(`  parse + BuildProgress.apply  ${rate(median(withProgress)).padEnd(20)} ${ms(median(withProgress))}`);
+  if (sink === 0) console.log('  (nothing parsed?)');
+}
+
+async function peakMemoryAfterLongRun(): Promise<void> {
+  const { createWriteStream } = await import('node:fs');
+  const { finished } = await import('node:stream/promises');
+  const { makeSyntheticStream } = await import('./syntheticNixStream.js');
+  const { createRun, EXIT_FILE, LOG_FILE, writeJsonAtomic } = await import('../src/system/runStore.js');
+  const total = 1_000_000;
+  const state = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-run-'));
+  try {
+    // a finished run as the supervisor leaves it: meta.json, the log, exit.json
+    const run = await createRun(state, { host: 'hq', action: 'switch', argv: ['nixos-rebuild', 'switch'], flakeDir: '/etc/nixos' });
+    const out = createWriteStream(path.join(run.dir, LOG_FILE), { flags: 'a' });
+    let bytes = 0;
+    for (let written = 0, seed = 1; written < total; seed++) {
+      const piece = makeSyntheticStream(Math.min(100_000, total - written), seed);
+      const text = `${piece.join('\n')}\n`;
+      bytes += Buffer.byteLength(text);
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      written += piece.length;
+    }
+    out.end();
+    await finished(out);
+    await writeJsonAtomic(path.join(run.dir, EXIT_FILE), { exitCode: 0, signal: null, endedAt: new Date().toISOString(), cancelled: false });
+
+    const child = await execa('node', ['--expose-gc', '--import', 'tsx', path.resolve('scripts/bench-memory-child.ts'), run.dir], { stdin: 'ignore' });
+    const r = JSON.parse(child.stdout) as {
+      state: string;
+      elapsedMs: number;
+      batches: number;
+      events: number;
+      displayLines: number;
+      baselineRss: number;
+      peakRss: number;
+      maxRss: number;
+      finalRss: number;
+      finalHeapUsed: number;
+    };
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    console.log(`peak memory after a ${total.toLocaleString('en-US')}-line run (${(bytes / 1e6).toFixed(0)} MB log), followed to its end with trackRun in a child process`);
+    console.log(`  peak RSS (sampled every 50 ms)   ${mb(r.peakRss)}   (goal <= 250 MB)`);
+    console.log(`  peak RSS (kernel maxRSS)         ${mb(r.maxRss)}`);
+    console.log(`  at start ${mb(r.baselineRss)}, at the end ${mb(r.finalRss)}, final heap ${mb(r.finalHeapUsed)} (after gc)`);
+    console.log(`  followed in ${ms(r.elapsedMs)} = ${Math.round((total / r.elapsedMs) * 1000).toLocaleString('en-US')} lines/s, ${r.batches} batches, ${r.events.toLocaleString('en-US')} events, run ${r.state}`);
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+console.log();
+await parserThroughput();
+console.log();
+await peakMemoryAfterLongRun();

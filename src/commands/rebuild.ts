@@ -7,7 +7,7 @@ import { trackRun, summaryOf } from '../system/runTracking.js';
 import { listRuns, readRun, LOG_FILE, RunLookupError, type RunInfo } from '../system/runStore.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BuildProgress } from '../core/buildProgress.js';
+import { BuildProgress, type FinishedBuild } from '../core/buildProgress.js';
 import { parseLogLine } from '../core/nixLog.js';
 import path from 'node:path';
 import { type Io, printJson, table } from './io.js';
@@ -50,6 +50,13 @@ async function followToEnd(run: RunInfo, io: Io): Promise<number> {
   const seenRunning = new Set<string>();
   let finished = 0;
   let stage = '';
+  /** finished builds in order; one whose outcome is not known yet (newer Nix sends the counter after the stop) waits, unless the run has ended */
+  const reportFinished = (list: readonly FinishedBuild[], ended: boolean): void => {
+    for (let b = list[finished]; b !== undefined && (ended || b.outcome !== 'unknown'); b = list[++finished]) {
+      // unknown at the end: the build was stopped (an interrupt) or the stream was cut off
+      io.out(`${b.outcome === 'unknown' ? 'stopped' : b.outcome} ${b.name} in ${formatDuration(b.durationMs)}`);
+    }
+  };
   const tracked = trackRun(run.dir, {
     signal: controller.signal,
     onChange: () => {
@@ -59,11 +66,11 @@ async function followToEnd(run: RunInfo, io: Io): Promise<number> {
         seenRunning.add(b.id);
         io.out(`building ${b.name} (${snap.builds.done}/${snap.builds.expected})`);
       }
-      for (const b of snap.finished.slice(finished)) io.out(`${b.outcome === 'failed' ? 'failed' : 'built'} ${b.name} in ${formatDuration(b.durationMs)}`);
-      finished = snap.finished.length;
+      reportFinished(snap.finished, false);
     },
   });
   const info = await tracked.done;
+  reportFinished(tracked.progress.snapshot({ tailLines: 0 }).finished, true);
   const summary = summaryOf(info, tracked.progress);
   if (!summary) {
     io.err(`error: run ${info.id} ended without an exit status (${info.reason ?? 'its supervisor is gone'})`);
