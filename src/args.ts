@@ -13,6 +13,18 @@ export interface GlobalOptions {
   host?: string;
   /** log: the parsed summary instead of the raw log */
   summary: boolean;
+  /** rollback: the generation to switch to */
+  to?: string;
+  /** prune: keep the newest N generations */
+  keep?: string;
+  /** prune: keep generations newer than D days */
+  keepDays?: string;
+  /** prune: generations never deleted (repeatable, or comma-separated) */
+  pin: string[];
+  /** prune: preview only */
+  dryRun: boolean;
+  /** prune, rollback: do it without asking */
+  yes: boolean;
 }
 
 export type Invocation =
@@ -26,6 +38,9 @@ export type Invocation =
   | { kind: 'rebuild'; options: GlobalOptions; host: string }
   | { kind: 'runs'; options: GlobalOptions }
   | { kind: 'log'; options: GlobalOptions; run: string }
+  | { kind: 'diff'; options: GlobalOptions; host?: string; from: string; to: string }
+  | { kind: 'prune'; options: GlobalOptions; host?: string }
+  | { kind: 'rollback'; options: GlobalOptions; host?: string }
   | { kind: 'config'; options: GlobalOptions; action: 'list' }
   | { kind: 'config'; options: GlobalOptions; action: 'path' }
   | { kind: 'config'; options: GlobalOptions; action: 'get'; key: string }
@@ -46,6 +61,11 @@ Usage:
   nixdeck rebuild HOST [--action A]                nixos-rebuild A (default build), progress lines
   nixdeck runs [--host H] [--json]                 rebuild runs, going and finished
   nixdeck log RUN [--summary [--json]]             a run's saved log, or its summary
+  nixdeck diff [HOST] A B [--json]                 what changes from generation A to B
+  nixdeck rollback [HOST] [--to N] [--action A] [--yes]
+                                                   switch to generation N (default: the previous one)
+  nixdeck prune [--keep N] [--keep-days D] [--pin G] [--dry-run] [--yes] [--json]
+                                                   delete generations by a keep policy
   nixdeck config list|path                         preferences
   nixdeck config get|unset KEY
   nixdeck config set KEY VALUE
@@ -56,7 +76,14 @@ Options:
   --root DIR    read /nix/var/nix/profiles, /run and /etc under DIR instead of /
   --json        print JSON for scripts
   --ascii       draw borders with ASCII characters
-  --action A    build, dry-build, test, switch, boot or dry-activate (rebuild)
+  --action A    build, dry-build, test, switch, boot or dry-activate (rebuild);
+                switch, boot or test (rollback; default switch)
+  --to N        rollback: the generation to switch to
+  --keep N      prune: keep the newest N generations
+  --keep-days D prune: keep generations newer than D days
+  --pin G       prune: never delete generation G (repeatable)
+  --dry-run     prune: show what would go and stay, change nothing
+  --yes         prune, rollback: act without asking (needed when not on a terminal)
   --demo        use a sample fleet built in a temporary folder (no Nix needed)
   -h, --help    this text
   -V, --version the version
@@ -80,6 +107,12 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         action: { type: 'string' },
         host: { type: 'string' },
         summary: { type: 'boolean', default: false },
+        to: { type: 'string' },
+        keep: { type: 'string' },
+        'keep-days': { type: 'string' },
+        pin: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'V', default: false },
       },
@@ -103,6 +136,12 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     ...(values.action ? { action: values.action } : {}),
     ...(values.host ? { host: values.host } : {}),
     summary: values.summary ?? false,
+    ...(values.to !== undefined ? { to: values.to } : {}),
+    ...(values.keep !== undefined ? { keep: values.keep } : {}),
+    ...(values['keep-days'] !== undefined ? { keepDays: values['keep-days'] } : {}),
+    pin: values.pin ?? [],
+    dryRun: values['dry-run'] ?? false,
+    yes: values.yes ?? false,
   };
   const [command, ...rest] = positionals;
   const expect = (count: number, what: string): void => {
@@ -133,6 +172,15 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     case 'log':
       if (rest.length !== 1 || rest[0] === undefined) throw new UsageError('log takes one RUN (an id, a unique start of one, or "last")');
       return { kind: 'log', options, run: rest[0] };
+    case 'diff': {
+      if (rest.length !== 2 && rest.length !== 3) throw new UsageError('diff takes [HOST] A B (two generation numbers)');
+      const [first = '', second = '', third] = rest;
+      return third === undefined ? { kind: 'diff', options, from: first, to: second } : { kind: 'diff', options, host: first, from: second, to: third };
+    }
+    case 'prune':
+    case 'rollback':
+      if (rest.length > 1) throw new UsageError(`${command} takes at most one HOST`);
+      return rest[0] === undefined ? { kind: command, options } : { kind: command, options, host: rest[0] };
     case 'config': {
       const [action, key, value] = rest;
       if (action === 'list' || action === 'path') {

@@ -17,6 +17,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     setFinishHook(async () => recorder?.finish());
     return supervisorMain(argv.slice(1));
   }
+  // hidden: the step runner of a rollback/switch run (and of prune when it needs sudo)
+  if (argv[0] === '__activate') return (await import('./system/activate.js')).activateMain(argv.slice(1));
   if (argv[0] === '__demo-rebuild') return (await import('./system/demoRebuild.js')).demoRebuildMain(argv.slice(1));
   let invocation: Invocation;
   try {
@@ -64,7 +66,7 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'versio
     : (await import('./system/context.js')).localEnvironment(
         options,
         // generations need no flake or todo file, so they do not read the preferences
-        invocation.kind === 'generations' ? DEFAULT_PREFS : (await userPrefs(io, true)).get(),
+        invocation.kind === 'generations' || invocation.kind === 'diff' ? DEFAULT_PREFS : (await userPrefs(io, true)).get(),
       );
   try {
     switch (invocation.kind) {
@@ -82,6 +84,30 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'versio
         return await (await import('./commands/rebuild.js')).runsCommand(env, io, options.json, options.host);
       case 'log':
         return await (await import('./commands/rebuild.js')).logCommand(env, io, invocation.run, options.summary, options.json);
+      case 'diff':
+        return await (await import('./commands/generationOps.js')).diffCommand(env, io, {
+          ...(invocation.host !== undefined ? { host: invocation.host } : {}),
+          from: invocation.from,
+          to: invocation.to,
+          json: options.json,
+        });
+      case 'prune':
+        return await (await import('./commands/generationOps.js')).pruneCommand(env, io, {
+          ...(invocation.host !== undefined ? { host: invocation.host } : {}),
+          ...(options.keep !== undefined ? { keep: options.keep } : {}),
+          ...(options.keepDays !== undefined ? { keepDays: options.keepDays } : {}),
+          pin: options.pin,
+          dryRun: options.dryRun,
+          yes: options.yes,
+          json: options.json,
+        });
+      case 'rollback':
+        return await (await import('./commands/generationOps.js')).rollbackCommand(env, io, {
+          ...(invocation.host !== undefined ? { host: invocation.host } : {}),
+          ...(options.to !== undefined ? { to: options.to } : {}),
+          ...(options.action !== undefined ? { action: options.action } : {}),
+          yes: options.yes,
+        });
       default:
         return 2;
     }

@@ -45,8 +45,15 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   return followToEnd(run, io);
 }
 
-async function followToEnd(run: RunInfo, io: Io): Promise<number> {
+export interface FollowOptions {
+  /** print the run's log lines as they come (activation runs) instead of stages and builds */
+  echoLog?: boolean;
+}
+
+/** Follow a run to its end, printing as it goes; returns its exit status (1 when it has none). */
+export async function followToEnd(run: RunInfo, io: Io, options: FollowOptions = {}): Promise<number> {
   const controller = new AbortController();
+  let echoed = 0;
   const seenRunning = new Set<string>();
   let finished = 0;
   let stage = '';
@@ -60,6 +67,12 @@ async function followToEnd(run: RunInfo, io: Io): Promise<number> {
   const tracked = trackRun(run.dir, {
     signal: controller.signal,
     onChange: () => {
+      if (options.echoLog) {
+        const total = tracked.progress.totalLines;
+        for (const line of tracked.progress.tailLines(total - echoed)) io.out(line);
+        echoed = total;
+        return;
+      }
       const snap = tracked.progress.snapshot({ tailLines: 0 });
       if (snap.stage !== stage) io.out(`… ${(stage = snap.stage)}`);
       for (const b of snap.running) if (!seenRunning.has(b.id)) {
@@ -76,7 +89,7 @@ async function followToEnd(run: RunInfo, io: Io): Promise<number> {
     io.err(`error: run ${info.id} ended without an exit status (${info.reason ?? 'its supervisor is gone'})`);
     return 1;
   }
-  for (const e of summary.errors) io.err(e);
+  if (!options.echoLog) for (const e of summary.errors) io.err(e);
   for (const f of summary.failedDerivations) {
     io.err(`failed derivation ${f.name}; last lines:`);
     for (const line of f.lastLines.slice(-10)) io.err(`  > ${line}`);

@@ -1,0 +1,470 @@
+// `nixdeck diff`, `nixdeck prune` and `nixdeck rollback`: compare two generations, delete
+// generations under a keep policy, switch to another generation. This machine only for now
+// (a host other than this one is "not reachable yet", as for `generations`); every path is under
+// --root. Nothing destructive happens without a confirmation: --yes, or y on a terminal.
+import { realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { type ClosureDiff, formatBytes, formatClosureDiff } from '../core/closureDiff.js';
+import { generationMarkers, shortDate } from '../core/generations.js';
+import {
+  type ActivateRequest,
+  chooseTarget,
+  type DeleteRequest,
+  isActivationAction,
+  isSafeAbsolutePath,
+  parseGenerationNumber,
+  requestCommands,
+} from '../core/generationOps.js';
+import { isValidHostName, mergeHosts } from '../core/hosts.js';
+import { type KeepPolicy, planPrune, type PrunePlan } from '../core/keepPolicy.js';
+import type { Generation, GenerationList, Host } from '../core/types.js';
+import { runStepsHere, startActivation } from '../system/activate.js';
+import { closureSizes, diffClosures, estimateFreed, type FreedEstimate } from '../system/closures.js';
+import type { Environment } from '../system/context.js';
+import { type CommandRunner, localRunner } from '../system/exec.js';
+import { SYSTEM_PROFILE } from '../system/profileReader.js';
+import { sudoModeFor } from '../system/rebuilds.js';
+import { type Io, printJson, table } from './io.js';
+import { readPassword } from './password.js';
+import { followToEnd } from './rebuild.js';
+
+export interface OpsDeps {
+  runner: CommandRunner;
+  /** standard input is a terminal we may ask on */
+  interactive: boolean;
+  /** ask a yes/no question; default No */
+  confirm(question: string): Promise<boolean>;
+  now(): number;
+}
+
+export const processDeps: OpsDeps = {
+  runner: localRunner,
+  interactive: Boolean(process.stdin.isTTY),
+  confirm: askYesNo,
+  now: Date.now,
+};
+
+/** `question [y/N] ` on standard error; only y or yes (any case) is a yes; end of input is No. */
+export function askYesNo(question: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+    let answered = false;
+    rl.on('close', () => {
+      if (!answered) {
+        process.stderr.write('\n');
+        resolve(false);
+      }
+    });
+    rl.question(`${question} [y/N] `, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(/^\s*y(es)?\s*$/i.test(answer));
+    });
+  });
+}
+
+type Loaded = { ok: true; host: Host; list: GenerationList; profile: string } | { ok: false; code: number };
+
+/** The host's generations (this machine under --root), or the exit code after saying why not. */
+async function loadGenerations(env: Environment, io: Io, hostName: string | undefined): Promise<Loaded> {
+  if (hostName !== undefined && !isValidHostName(hostName)) {
+    io.err(`error: "${hostName}" is not a valid host name (letters, digits, '.', '_' and '-')`);
+    return { ok: false, code: 2 };
+  }
+  const name = hostName ?? env.hostname;
+  const host: Host = mergeHosts([name], null, env.hostname)[0] ?? { name, sources: [], local: true };
+  const result = await env.readGenerations(host);
+  if (!result.ok) {
+    io.err(`error: ${result.message}${result.hint ? `\n  ${result.hint}` : ''}`);
+    return { ok: false, code: 1 };
+  }
+  const profile = path.join(env.root, SYSTEM_PROFILE);
+  if (!isSafeAbsolutePath(profile)) {
+    io.err(`error: the profile path ${JSON.stringify(profile)} cannot be used (control characters or '..')`);
+    return { ok: false, code: 1 };
+  }
+  return { ok: true, host, list: result.list, profile };
+}
+
+/** `3 (2025-07-01 09:15 UTC, NixOS 25.05.20250701.ccccccc, kernel 6.6.32)` */
+function describe(g: Generation): string {
+  return `${g.generation} (${shortDate(g.date)} UTC, NixOS ${g.nixosVersion}, kernel ${g.kernelVersion})`;
+}
+
+function generationJson(g: Generation, closureSize: number | null): Record<string, unknown> {
+  return {
+    generation: g.generation,
+    date: g.date,
+    nixosVersion: g.nixosVersion,
+    kernelVersion: g.kernelVersion,
+    storePath: g.storePath,
+    current: g.current,
+    running: g.running,
+    booted: g.booted,
+    closureSize,
+  };
+}
+
+function diffJson(diff: ClosureDiff): Record<string, unknown> {
+  return { packages: diff.packages, counts: diff.counts, kernel: diff.kernel, sizeDeltaBytes: diff.sizeDeltaBytes };
+}
+
+function resolved(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function usableStorePath(g: Generation): string | null {
+  return g.status === 'ok' && g.storePath !== null && isSafeAbsolutePath(g.storePath) ? g.storePath : null;
+}
+
+// --- diff ----------------------------------------------------------------------------------------
+
+export interface DiffArgs {
+  host?: string;
+  from: string;
+  to: string;
+  json: boolean;
+}
+
+/** `nixdeck diff [HOST] A B [--json]`: what changes from generation A to generation B. */
+export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps: OpsDeps = processDeps): Promise<number> {
+  const a = parseGenerationNumber(args.from);
+  const b = parseGenerationNumber(args.to);
+  for (const [text, n] of [[args.from, a], [args.to, b]] as const) {
+    if (n === null) {
+      io.err(`error: "${text}" is not a generation number (a whole number from 1)`);
+      return 2;
+    }
+  }
+  const loaded = await loadGenerations(env, io, args.host);
+  if (!loaded.ok) return loaded.code;
+  const find = (n: number | null): Generation | undefined => loaded.list.generations.find((g) => g.generation === n);
+  const ga = find(a);
+  const gb = find(b);
+  for (const [n, g] of [[a, ga], [b, gb]] as const) {
+    if (!g) {
+      io.err(`error: generation ${n} does not exist in ${loaded.profile} (see: nixdeck generations)`);
+      return 1;
+    }
+    if (usableStorePath(g) === null) {
+      io.err(`error: generation ${n}'s system cannot be read (${g.problem ?? g.status}), so there is nothing to compare`);
+      return 1;
+    }
+  }
+  if (!ga || !gb || !ga.storePath || !gb.storePath) return 1;
+  const result = await diffClosures(deps.runner, ga.storePath, gb.storePath);
+  if (!result.ok) {
+    io.err(`error: ${result.message}`);
+    return 1;
+  }
+  const sizes = await closureSizes(deps.runner, [ga.storePath, gb.storePath]);
+  const sizeA = sizes.ok ? (sizes.value.get(ga.storePath) ?? null) : null;
+  const sizeB = sizes.ok ? (sizes.value.get(gb.storePath) ?? null) : null;
+  const { diff } = result.value;
+  if (args.json) {
+    printJson(io, {
+      host: loaded.host.name,
+      from: generationJson(ga, sizeA),
+      to: generationJson(gb, sizeB),
+      ...diffJson(diff),
+      closureSizeDeltaBytes: sizeA !== null && sizeB !== null ? sizeB - sizeA : null,
+    });
+    return 0;
+  }
+  io.out(`${loaded.host.name}: generation ${describe(ga)}`);
+  io.out(`${' '.repeat(loaded.host.name.length)}  → generation ${describe(gb)}`);
+  for (const line of formatClosureDiff(diff, { closureSizes: sizeA !== null && sizeB !== null ? { from: sizeA, to: sizeB } : null })) io.out(line);
+  if (!sizes.ok) io.err(`warning: closure sizes unknown: ${sizes.message}`);
+  return 0;
+}
+
+// --- prune ---------------------------------------------------------------------------------------
+
+export interface PruneArgs {
+  host?: string;
+  keep?: string;
+  keepDays?: string;
+  pin: string[];
+  dryRun: boolean;
+  yes: boolean;
+  json: boolean;
+}
+
+function policyText(policy: KeepPolicy): string {
+  const parts: string[] = [];
+  if (policy.keepLast !== undefined) parts.push(`the newest ${policy.keepLast}`);
+  if (policy.keepDays !== undefined) parts.push(`those newer than ${policy.keepDays} day${policy.keepDays === 1 ? '' : 's'}`);
+  if (policy.pinned.length > 0) parts.push(`pinned ${policy.pinned.join(', ')}`);
+  return `keep ${parts.join(', ')}; never current, running or booted`;
+}
+
+/** `nixdeck prune --keep N --keep-days D [--pin G]… [--dry-run] [--yes] [--json]` */
+export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, deps: OpsDeps = processDeps): Promise<number> {
+  if (args.keep === undefined && args.keepDays === undefined) {
+    io.err('error: prune needs a keep policy: --keep N (the newest N generations) and/or --keep-days D');
+    return 2;
+  }
+  if (args.keep !== undefined && !/^\d{1,9}$/.test(args.keep)) {
+    io.err(`error: --keep takes a whole number of generations (0 or more), not "${args.keep}"`);
+    return 2;
+  }
+  if (args.keepDays !== undefined && (!/^\d{1,6}(\.\d+)?$/.test(args.keepDays) || Number(args.keepDays) <= 0)) {
+    io.err(`error: --keep-days takes a number of days above 0, not "${args.keepDays}"`);
+    return 2;
+  }
+  const pinned: number[] = [];
+  for (const p of args.pin.flatMap((x) => x.split(','))) {
+    const n = parseGenerationNumber(p.trim());
+    if (n === null) {
+      io.err(`error: --pin takes generation numbers, not "${p}"`);
+      return 2;
+    }
+    pinned.push(n);
+  }
+  const loaded = await loadGenerations(env, io, args.host);
+  if (!loaded.ok) return loaded.code;
+  const { host, list, profile } = loaded;
+  const policy: KeepPolicy = {
+    ...(args.keep !== undefined ? { keepLast: Number(args.keep) } : {}),
+    ...(args.keepDays !== undefined ? { keepDays: Number(args.keepDays) } : {}),
+    pinned,
+  };
+  const plan = planPrune(list.generations, policy, deps.now());
+  const byNumber = new Map(list.generations.map((g) => [g.generation, g]));
+
+  // sizes: each deleted generation's closure, and what only they hold
+  const deletedPaths = plan.delete.map((n) => byNumber.get(n)).flatMap((g) => (g && usableStorePath(g) ? [usableStorePath(g) as string] : []));
+  const keptPaths = plan.keep.map((k) => byNumber.get(k.generation)).flatMap((g) => (g && usableStorePath(g) ? [usableStorePath(g) as string] : []));
+  for (const p of [resolved(path.join(env.root, 'run/current-system')), resolved(path.join(env.root, 'run/booted-system'))]) {
+    if (p !== null && isSafeAbsolutePath(p)) keptPaths.push(p);
+  }
+  let sizes = new Map<string, number>();
+  let freed: FreedEstimate | null = null;
+  const sizeProblems: string[] = [];
+  if (deletedPaths.length > 0) {
+    const s = await closureSizes(deps.runner, deletedPaths);
+    if (s.ok) sizes = s.value;
+    else sizeProblems.push(s.message);
+    const f = await estimateFreed(deps.runner, deletedPaths, keptPaths);
+    if (f.ok) freed = f.value;
+    else sizeProblems.push(f.message);
+  }
+  const sizeOf = (n: number): number | null => {
+    const p = byNumber.get(n)?.storePath;
+    return p ? (sizes.get(p) ?? null) : null;
+  };
+
+  const preview = previewLines(host.name, policy, plan, byNumber, sizeOf, freed);
+  const result = (outcome: string, deleted: number[]): Record<string, unknown> => ({
+    host: host.name,
+    profile,
+    policy: { keepLast: policy.keepLast ?? null, keepDays: policy.keepDays ?? null, pinned },
+    delete: plan.delete.map((n) => ({ generation: n, date: byNumber.get(n)?.date ?? null, nixosVersion: byNumber.get(n)?.nixosVersion ?? null, closureSize: sizeOf(n) })),
+    keep: plan.keep,
+    freedBytes: freed?.bytes ?? null,
+    freedPaths: freed?.paths ?? null,
+    outcome,
+    deleted,
+  });
+  const say = (lines: string[]): void => {
+    for (const line of lines) (args.json ? io.err : io.out)(line);
+  };
+  for (const p of sizeProblems) io.err(`warning: sizes unknown: ${p}`);
+
+  if (plan.delete.length === 0) {
+    if (args.json) printJson(io, result('nothing-to-delete', []));
+    else say([...preview, 'Nothing to delete.']);
+    return 0;
+  }
+  if (args.dryRun) {
+    if (args.json) printJson(io, result('dry-run', []));
+    else say([...preview, 'Dry run: nothing was deleted.']);
+    return 0;
+  }
+  if (!args.json) say(preview);
+  if (!args.yes) {
+    if (!deps.interactive) {
+      io.err('error: refusing to delete generations without --yes: standard input is not a terminal to ask on (preview with --dry-run)');
+      if (args.json) printJson(io, result('refused', []));
+      return 1;
+    }
+    if (args.json) for (const line of preview) io.err(line);
+    const ok = await deps.confirm(`Delete generation${plan.delete.length === 1 ? '' : 's'} ${plan.delete.join(', ')} of ${host.name}?`);
+    if (!ok) {
+      io.err('Nothing was deleted.');
+      if (args.json) printJson(io, result('declined', []));
+      return 1;
+    }
+  }
+
+  const bootRefreshPath = path.join(env.root, 'run/current-system/bin/switch-to-configuration');
+  const bootRefresh = resolved(bootRefreshPath) !== null && isSafeAbsolutePath(bootRefreshPath) ? bootRefreshPath : null;
+  if (bootRefresh === null) io.err(`warning: ${bootRefreshPath} does not exist, so the boot menu is not refreshed`);
+  const request: DeleteRequest = { kind: 'delete', profile, generations: plan.delete, bootRefresh };
+  const code = await runRequestHere(env, io, request, 'boot', host.name);
+  if (code !== 0) {
+    if (args.json) printJson(io, result('failed', []));
+    return 1;
+  }
+  io.err('Garbage collection was not run: the store paths stay until you collect them, e.g. with nix-collect-garbage (or nix-store --gc).');
+  if (args.json) printJson(io, result('deleted', plan.delete));
+  return 0;
+}
+
+function previewLines(
+  hostName: string,
+  policy: KeepPolicy,
+  plan: PrunePlan,
+  byNumber: Map<number, Generation>,
+  sizeOf: (n: number) => number | null,
+  freed: FreedEstimate | null,
+): string[] {
+  const lines = [`${hostName}: ${policyText(policy)}`];
+  const row = (n: number, last: string): string[] => {
+    const g = byNumber.get(n);
+    return [String(n), g ? shortDate(g.date) : '?', g?.nixosVersion ?? '?', last];
+  };
+  if (plan.delete.length > 0) {
+    lines.push(`Delete (${plan.delete.length}):`);
+    for (const l of table(plan.delete.map((n) => {
+      const size = sizeOf(n);
+      return row(n, size === null ? '' : `closure ${formatBytes(size)}`);
+    }))) lines.push(`  ${l}`);
+  }
+  lines.push(`Keep (${plan.keep.length}):`);
+  for (const l of table(plan.keep.map((k) => row(k.generation, k.reasons.join(', '))))) lines.push(`  ${l}`);
+  if (plan.delete.length > 0) {
+    lines.push(
+      freed === null
+        ? 'Space freed: unknown'
+        : `Space freed by the next garbage collection: up to ${formatBytes(freed.bytes)} (${freed.paths} store path${freed.paths === 1 ? '' : 's'} that no kept, running or booted generation uses; other GC roots may still hold some)`,
+    );
+  }
+  return lines;
+}
+
+/** Carry out a request now, with sudo (and a password asked here) when not root. Exit status. */
+async function runRequestHere(env: Environment, io: Io, request: DeleteRequest, action: 'boot', hostName: string): Promise<number> {
+  const setup = env.rebuild;
+  const isRoot = setup.isRoot || !setup.needsRoot;
+  const sudo = await sudoModeFor(setup, action);
+  let password: string | undefined;
+  if (sudo === 'password') {
+    if (!process.stdin.isTTY) {
+      io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
+      return 1;
+    }
+    password = await readPassword(`[sudo] password to delete generations on ${hostName}: `);
+  }
+  return runStepsHere(request, sudo, isRoot, (line) => io.err(line), password);
+}
+
+// --- rollback ------------------------------------------------------------------------------------
+
+export interface RollbackArgs {
+  host?: string;
+  to?: string;
+  action?: string;
+  yes: boolean;
+}
+
+const ACTION_WORDS = {
+  switch: 'switch: activate it now and make it the boot default',
+  boot: 'boot: make it the boot default; it becomes active after a reboot',
+  test: 'test: activate it now until the next boot; the profile and boot default stay',
+} as const;
+
+/** `nixdeck rollback [HOST] [--to N] [--action switch|boot|test] [--yes]` */
+export async function rollbackCommand(env: Environment, io: Io, args: RollbackArgs, deps: OpsDeps = processDeps): Promise<number> {
+  const actionName = args.action ?? 'switch';
+  if (!isActivationAction(actionName)) {
+    io.err(`error: rollback --action takes switch, boot or test, not "${actionName}"`);
+    return 2;
+  }
+  let to: number | undefined;
+  if (args.to !== undefined) {
+    const n = parseGenerationNumber(args.to);
+    if (n === null) {
+      io.err(`error: --to takes a generation number (a whole number from 1), not "${args.to}"`);
+      return 2;
+    }
+    to = n;
+  }
+  const loaded = await loadGenerations(env, io, args.host);
+  if (!loaded.ok) return loaded.code;
+  const { host, list, profile } = loaded;
+  const choice = chooseTarget(list.generations, to);
+  if (!choice.ok) {
+    io.err(`error: ${choice.message} in ${profile}`);
+    return 1;
+  }
+  const { target, current } = choice;
+  const already =
+    (actionName === 'switch' && target.current && target.running) ||
+    (actionName === 'test' && target.running) ||
+    (actionName === 'boot' && target.current);
+  if (already) {
+    io.out(`${host.name}: generation ${target.generation} is already ${actionName === 'boot' ? 'current (the boot default)' : actionName === 'test' ? 'running' : 'current and running'}; nothing to do`);
+    return 0;
+  }
+
+  // what changes: from the running system (else the current generation) to the target
+  const runningPath = resolved(path.join(env.root, 'run/current-system'));
+  const running = list.generations.find((g) => g.running) ?? null;
+  const fromPath = runningPath !== null && isSafeAbsolutePath(runningPath) ? runningPath : current ? usableStorePath(current) : null;
+  const fromName = running ? `the running system (generation ${running.generation})` : runningPath !== null ? 'the running system' : current ? `the current generation ${current.generation}` : null;
+  if (fromPath !== null && target.storePath !== null) {
+    const d = await diffClosures(deps.runner, fromPath, target.storePath);
+    if (d.ok) {
+      const sizes = await closureSizes(deps.runner, [fromPath, target.storePath]);
+      const sa = sizes.ok ? sizes.value.get(fromPath) : undefined;
+      const sb = sizes.ok ? sizes.value.get(target.storePath) : undefined;
+      io.out(`Changes from ${fromName ?? fromPath} to generation ${target.generation}:`);
+      for (const line of formatClosureDiff(d.value.diff, { closureSizes: sa !== undefined && sb !== undefined ? { from: sa, to: sb } : null })) io.out(`  ${line}`);
+    } else {
+      io.err(`warning: no diff: ${d.message}`);
+    }
+  }
+
+  const request: ActivateRequest = { kind: 'activate', profile, generation: target.generation, action: actionName };
+  const verb = current === null || target.generation < current.generation ? 'Roll back' : 'Switch';
+  io.out(`${verb} ${host.name} to generation ${describe(target)}`);
+  const markers = generationMarkers(target);
+  if (markers.length > 0) io.out(`  generation ${target.generation} is ${markers.join(', ')}`);
+  io.out(`  ${ACTION_WORDS[actionName]}`);
+  for (const c of requestCommands(request)) io.out(`  runs: ${c.argv.join(' ')}`);
+
+  if (!args.yes) {
+    if (!deps.interactive) {
+      io.err('error: refusing to switch generations without --yes: standard input is not a terminal to ask on');
+      return 1;
+    }
+    const ok = await deps.confirm(`${verb} ${host.name} to generation ${target.generation} (${actionName})?`);
+    if (!ok) {
+      io.err('Nothing was changed.');
+      return 1;
+    }
+  }
+
+  const setup = env.rebuild;
+  const sudo = await sudoModeFor(setup, actionName);
+  let password: string | undefined;
+  if (sudo === 'password') {
+    if (!process.stdin.isTTY) {
+      io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
+      return 1;
+    }
+    password = await readPassword(`[sudo] password for ${actionName} on ${host.name}: `);
+  }
+  const run = await startActivation(setup, host.name, request, sudo, password);
+  password = undefined;
+  io.err(`run ${run.id}: ${actionName} ${host.name} to generation ${target.generation} (it goes on if this command is interrupted; follow it with: nixdeck log ${run.id})`);
+  const code = await followToEnd(run, io, { echoLog: true });
+  if (code === 0 || code === 4) return code;
+  return 1;
+}

@@ -1,0 +1,165 @@
+// What switching to a generation, and deleting generations, does to a system profile: the
+// requests handed to the step runner (`nixdeck __activate <json>`), their validation, the
+// commands they mean (for previews), and the choice of the rollback target. Pure: no I/O.
+//
+//   switch|boot: nix-env -p PROFILE --switch-generation N
+//                PROFILE/bin/switch-to-configuration switch|boot
+//                (activation fails outright, i.e. exit not 0 and not 4: switch the profile back)
+//   test:        PROFILE-N-link/bin/switch-to-configuration test   (the profile is not touched)
+//   delete:      nix-env -p PROFILE --delete-generations N…
+//                ROOT/run/current-system/bin/switch-to-configuration boot   (refresh the boot menu)
+
+import type { SudoMode } from './rebuildCommand.js';
+import type { Generation } from './types.js';
+
+export const ACTIVATION_ACTIONS = ['switch', 'boot', 'test'] as const;
+export type ActivationAction = (typeof ACTIVATION_ACTIONS)[number];
+
+export function isActivationAction(value: string): value is ActivationAction {
+  return (ACTIVATION_ACTIONS as readonly string[]).includes(value);
+}
+
+/** Make generation N of the profile the running system (test), the default (boot), or both (switch). */
+export interface ActivateRequest {
+  kind: 'activate';
+  /** absolute path of the system profile link, e.g. /nix/var/nix/profiles/system */
+  profile: string;
+  generation: number;
+  action: ActivationAction;
+}
+
+/** Delete generations, then refresh the boot menu. */
+export interface DeleteRequest {
+  kind: 'delete';
+  profile: string;
+  generations: number[];
+  /** the switch-to-configuration that rewrites the boot menu (`<root>/run/current-system/bin/…`), or null to skip */
+  bootRefresh: string | null;
+}
+
+export type StepRequest = ActivateRequest | DeleteRequest;
+
+export class StepRequestError extends Error {}
+
+/** Largest generation number accepted (nix prints them with %d; this is far beyond real use). */
+const MAX_GENERATION = 999_999_999;
+
+export function isGenerationNumber(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_GENERATION;
+}
+
+/** `42` → 42; anything but plain digits (no sign, no leading zero, no spaces) → null. */
+export function parseGenerationNumber(text: string): number | null {
+  if (!/^[1-9]\d{0,8}$/.test(text)) return null;
+  return Number(text);
+}
+
+/** An absolute path safe to hand to nix-env and exec: no control characters, no `..` segments. */
+export function isSafeAbsolutePath(p: unknown): p is string {
+  return typeof p === 'string' && p.startsWith('/') && p.length < 4096 && !/[\0-\x1f\x7f]/.test(p) && !p.split('/').includes('..');
+}
+
+export function generationLink(profile: string, generation: number): string {
+  return `${profile}-${generation}-link`;
+}
+
+/** Check a request from untrusted JSON (the step runner's argument); throws StepRequestError. */
+export function validateStepRequest(value: unknown): StepRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StepRequestError('the request is not a JSON object');
+  const v = value as Record<string, unknown>;
+  if (!isSafeAbsolutePath(v.profile) || v.profile.endsWith('/')) throw new StepRequestError('"profile" must be an absolute path of a profile link');
+  const profile = v.profile;
+  if (v.kind === 'activate') {
+    if (!isGenerationNumber(v.generation)) throw new StepRequestError('"generation" must be a generation number');
+    if (typeof v.action !== 'string' || !isActivationAction(v.action)) throw new StepRequestError('"action" must be switch, boot or test');
+    return { kind: 'activate', profile, generation: v.generation, action: v.action };
+  }
+  if (v.kind === 'delete') {
+    if (!Array.isArray(v.generations) || v.generations.length === 0 || !v.generations.every(isGenerationNumber)) {
+      throw new StepRequestError('"generations" must be a non-empty list of generation numbers');
+    }
+    if (v.bootRefresh !== null && !isSafeAbsolutePath(v.bootRefresh)) throw new StepRequestError('"bootRefresh" must be an absolute path or null');
+    const generations = [...new Set(v.generations as number[])].sort((a, b) => a - b);
+    return { kind: 'delete', profile, generations, bootRefresh: v.bootRefresh };
+  }
+  throw new StepRequestError('"kind" must be activate or delete');
+}
+
+export function parseStepRequest(json: string): StepRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new StepRequestError('the request is not valid JSON');
+  }
+  return validateStepRequest(value);
+}
+
+export interface PlannedCommand {
+  argv: string[];
+  /** what the command is for, in words */
+  purpose: string;
+}
+
+/** The commands a request runs, in order (on failure of an activation, the profile is switched back). */
+export function requestCommands(request: StepRequest, nixEnv = 'nix-env'): PlannedCommand[] {
+  if (request.kind === 'delete') {
+    const commands: PlannedCommand[] = [
+      { argv: [nixEnv, '-p', request.profile, '--delete-generations', ...request.generations.map(String)], purpose: 'delete the generations' },
+    ];
+    if (request.bootRefresh) commands.push({ argv: [request.bootRefresh, 'boot'], purpose: 'refresh the boot menu' });
+    return commands;
+  }
+  const { profile, generation, action } = request;
+  if (action === 'test') {
+    return [{ argv: [`${generationLink(profile, generation)}/bin/switch-to-configuration`, 'test'], purpose: `activate generation ${generation} until the next boot, profile untouched` }];
+  }
+  return [
+    { argv: [nixEnv, '-p', profile, '--switch-generation', String(generation)], purpose: `point the profile at generation ${generation}` },
+    {
+      argv: [`${profile}/bin/switch-to-configuration`, action],
+      purpose: action === 'switch' ? 'activate it now and make it the boot default' : 'make it the boot default (active after a reboot)',
+    },
+  ];
+}
+
+/** `sudo -k -S -p '' --` (password on stdin) or `sudo -n --` in front of argv, as for rebuilds. */
+export function withSudo(argv: readonly string[], sudo: SudoMode, isRoot: boolean): { argv: string[]; needsPassword: boolean } {
+  if (isRoot || sudo === 'none') return { argv: [...argv], needsPassword: false };
+  if (sudo === 'password') return { argv: ['sudo', '-k', '-S', '-p', '', '--', ...argv], needsPassword: true };
+  return { argv: ['sudo', '-n', '--', ...argv], needsPassword: false };
+}
+
+export type TargetChoice = { ok: true; target: Generation; current: Generation | null } | { ok: false; message: string };
+
+/**
+ * The generation to switch to: `to` when given (it must exist and still be in the store), else the
+ * previous one, i.e. the highest number below the current one (as `nix-env --rollback` picks).
+ */
+export function chooseTarget(generations: readonly Generation[], to: number | undefined): TargetChoice {
+  const current = generations.find((g) => g.current) ?? null;
+  let target: Generation | undefined;
+  if (to !== undefined) {
+    target = generations.find((g) => g.generation === to);
+    if (!target) {
+      const numbers = [...generations].map((g) => g.generation).sort((a, b) => a - b);
+      return { ok: false, message: `generation ${to} does not exist (this profile has ${numbers.join(', ') || 'none'})` };
+    }
+  } else {
+    if (!current) return { ok: false, message: 'the profile has no current generation, so there is no previous one; pick one with --to N' };
+    target = [...generations].filter((g) => g.generation < current.generation).sort((a, b) => b.generation - a.generation)[0];
+    if (!target) return { ok: false, message: `no generation older than the current one (${current.generation}) exists` };
+  }
+  if (target.status === 'dangling') return { ok: false, message: `generation ${target.generation}'s system is no longer in the store (garbage-collected), so it cannot be activated` };
+  if (target.status === 'unreadable') return { ok: false, message: `generation ${target.generation} cannot be read${target.problem ? ` (${target.problem})` : ''}` };
+  return { ok: true, target, current };
+}
+
+export type ActivationOutcome = 'succeeded' | 'partial' | 'failed';
+
+/** switch-to-configuration's exit status: 0 ok, 4 = switched but units failed, anything else failed. */
+export function activationOutcome(exitCode: number | null): ActivationOutcome {
+  if (exitCode === 0) return 'succeeded';
+  if (exitCode === 4) return 'partial';
+  return 'failed';
+}
