@@ -91,10 +91,15 @@ Options:
 Exit status: 0 ok, 1 the operation failed, 2 bad usage.`;
 
 export function parseInvocation(argv: readonly string[]): Invocation {
+  // `config set KEY VALUE`: the value is taken as it is, even when it starts with a dash
+  // (`config set rebuildFlags "--show-trace -L"`), so it is set aside before options are parsed.
+  const at = argv.indexOf('config');
+  const setValue = at >= 0 && argv[at + 1] === 'set' && argv.length > at + 3 ? argv[at + 3] : undefined;
+  const args = setValue === undefined ? [...argv] : [...argv.slice(0, at + 3), ...argv.slice(at + 4)];
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       allowPositionals: true,
       strict: true,
       options: {
@@ -192,8 +197,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         return action === 'get' ? { kind: 'config', options, action, key } : { kind: 'config', options, action, key };
       }
       if (action === 'set') {
-        if (rest.length !== 3 || key === undefined || value === undefined) throw new UsageError('config set takes KEY VALUE');
-        return { kind: 'config', options, action, key, value };
+        const given = setValue ?? value;
+        if (rest.length !== (setValue === undefined ? 3 : 2) || key === undefined || given === undefined) throw new UsageError('config set takes KEY VALUE');
+        return { kind: 'config', options, action, key, value: given };
       }
       throw new UsageError('config takes list, get, set, unset or path');
     }

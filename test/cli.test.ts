@@ -49,6 +49,9 @@ describe('argument parsing', () => {
     expect(parseInvocation(['todo', 'done', 'update', 'any'])).toMatchObject({ kind: 'todo', done: true, query: 'update any' });
     expect(parseInvocation([])).toMatchObject({ kind: 'console' });
     expect(parseInvocation(['config', 'set', 'asciiBorders', 'true'])).toMatchObject({ kind: 'config', action: 'set', key: 'asciiBorders', value: 'true' });
+    // a value that looks like an option is still the value
+    expect(parseInvocation(['config', 'set', 'rebuildFlags', '--show-trace -L'])).toMatchObject({ key: 'rebuildFlags', value: '--show-trace -L' });
+    expect(parseInvocation(['--root', '/r', 'config', 'set', 'rebuildFlags', '-L'])).toMatchObject({ value: '-L', options: { root: '/r' } });
   });
   it.each([[['--nope']], [['bogus']], [['todo', 'maybe', 'x']], [['hosts', 'extra']], [['config', 'set', 'k']], [['--flake']]])('rejects %j', (argv) => {
     expect(() => parseInvocation(argv)).toThrow(UsageError);

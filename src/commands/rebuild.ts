@@ -45,6 +45,8 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   return followToEnd(run, io);
 }
 
+const CANCELLED_EXIT = 130;
+
 export interface FollowOptions {
   /** print the run's log lines as they come (activation runs) instead of stages and builds */
   echoLog?: boolean;
@@ -96,7 +98,8 @@ export async function followToEnd(run: RunInfo, io: Io, options: FollowOptions =
   }
   io.out(`${info.meta?.host} ${info.meta?.action}: ${summary.headline}`);
   if (summary.result !== 'succeeded') io.err(`full log: nixdeck log ${info.id}`);
-  return summary.exitCode ?? 1;
+  // a cancelled run ends by SIGINT: 130, as a shell reports it
+  return summary.result === 'cancelled' ? (summary.exitCode ?? CANCELLED_EXIT) : (summary.exitCode ?? 1);
 }
 
 export async function runsCommand(env: Environment, io: Io, json: boolean, host?: string): Promise<number> {

@@ -70,7 +70,9 @@ export function recordRun(runDir: string): { finish(): Promise<void> } {
     async finish() {
       const info = await tracked.done;
       const summary = summaryOf(info, tracked.progress);
-      const record = summary ? historyRecordOf(info, tracked.progress, summary) : null;
+      // only rebuilds say how long builds take; a rollback's activation would skew the ETA
+      const isRebuild = !info.meta?.argv.includes('__activate');
+      const record = summary && isRebuild ? historyRecordOf(info, tracked.progress, summary) : null;
       if (record) await appendHistory(path.dirname(path.dirname(runDir)), record);
     },
   };
