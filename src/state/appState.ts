@@ -1,7 +1,9 @@
 import { createFuzzyIndex, type FuzzyHit, type FuzzyIndex } from '../core/fuzzy.js';
-import type { PaneId, Prefs } from '../core/prefsSchema.js';
+import { PANES, type PaneId, type Prefs } from '../core/prefsSchema.js';
+import type { RebuildAction } from '../core/rebuildCommand.js';
 import type { Generation, GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { TodoSnapshot } from '../system/todoFile.js';
+import type { RunPhase, RunView } from './runs.js';
 
 export type Loadable<T> =
   | { status: 'loading' }
@@ -18,7 +20,116 @@ export interface ListPane<T> {
   hits: FuzzyHit<T>[];
 }
 
-export type Overlay = 'none' | 'help' | 'hostsError';
+export type Overlay = 'none' | 'help' | 'hostsError' | 'runs';
+
+/** What can have the keyboard: the three list panes (remembered in prefs) and the run panes. */
+export type FocusId = PaneId | 'runs';
+export const FOCUS_ORDER: readonly FocusId[] = [...PANES, 'runs'];
+
+export function isListPane(focus: FocusId): focus is PaneId {
+  return focus !== 'runs';
+}
+
+/** One open run pane: how its log is scrolled and searched. */
+export interface RunPaneState {
+  id: string;
+  /** show the newest lines as they come */
+  follow: boolean;
+  /** when not following: the absolute number (0-based, over all the run printed) of the first log line shown */
+  top: number;
+  /** the search given with Enter; '' when none */
+  search: string;
+  /** absolute line of the current match, null before n/N found one */
+  match: number | null;
+  /** 1-based position of the current match among the matches, and their count, when last searched */
+  matchIndex: number;
+  matchCount: number;
+}
+
+/** A question that has the keyboard until it is answered; every one defaults to No. */
+export type Dialog =
+  | { kind: 'confirmRun'; host: string; action: RebuildAction; local: boolean }
+  /** the typed password itself is not in the state, only how many characters it has */
+  | { kind: 'password'; host: string; action: RebuildAction; local: boolean; length: number }
+  | { kind: 'confirmCancel'; runId: string; host: string; action: RebuildAction }
+  | { kind: 'confirmQuit'; running: { host: string; action: RebuildAction }[] };
+
+export interface HostRunState {
+  phase: RunPhase;
+  action: RebuildAction;
+}
+
+export interface RunsState {
+  /** a runs service was given */
+  available: boolean;
+  /** the latest view of every known run */
+  views: Record<string, RunView>;
+  /** every known run id, newest first (recent ones at start, then started ones) */
+  known: string[];
+  /** the open run panes, in the order they were opened */
+  open: RunPaneState[];
+  /** index into open of the pane keys go to */
+  selected: number;
+  /** the selected run pane fills the body */
+  zoomed: boolean;
+  /** what the bottom area shows: the todos or the run panes */
+  bottom: 'todos' | 'runs';
+  /** the log search line has the keyboard */
+  searching: boolean;
+  searchDraft: string;
+  /** cursor of the run list overlay (L), into known */
+  listCursor: number;
+  /** each host's run to show next to it: the running one, else the newest */
+  byHost: Record<string, HostRunState>;
+  /** the clock elapsed times are shown against */
+  nowMs: number;
+}
+
+export function emptyRuns(available: boolean, nowMs: number): RunsState {
+  return {
+    available,
+    views: {},
+    known: [],
+    open: [],
+    selected: 0,
+    zoomed: false,
+    bottom: 'todos',
+    searching: false,
+    searchDraft: '',
+    listCursor: 0,
+    byHost: {},
+    nowMs,
+  };
+}
+
+export function selectedRunPane(state: AppState): RunPaneState | undefined {
+  return state.runs.open[state.runs.selected];
+}
+
+export function selectedRunView(state: AppState): RunView | undefined {
+  const pane = selectedRunPane(state);
+  return pane ? state.runs.views[pane.id] : undefined;
+}
+
+export function runningViews(state: AppState): RunView[] {
+  return Object.values(state.runs.views).filter((v) => v.phase === 'running');
+}
+
+/** Per host: the run going on it, else its newest run. */
+export function runsByHost(views: Record<string, RunView>): Record<string, HostRunState> {
+  const best: Record<string, RunView> = {};
+  for (const view of Object.values(views)) {
+    const current = best[view.host];
+    const better =
+      current === undefined ||
+      (view.phase === 'running' && current.phase !== 'running') ||
+      ((view.phase === 'running') === (current.phase === 'running') && view.startedAtMs > current.startedAtMs);
+    if (better) best[view.host] = view;
+  }
+  const out: Record<string, HostRunState> = {};
+  for (const [host, view] of Object.entries(best)) out[host] = { phase: view.phase, action: view.action };
+  return out;
+}
 
 export interface Notice {
   text: string;
@@ -29,8 +140,10 @@ export interface AppState {
   flakeDir: string;
   todoFile: string;
   prefs: Prefs;
-  focus: PaneId;
+  focus: FocusId;
   overlay: Overlay;
+  /** a question waiting for y/N, or the password field */
+  dialog: Dialog | null;
   notice: Notice | null;
   /** folder hosts are listed at once; the flake evaluation refines them */
   flakeEval: Loadable<string[]>;
@@ -45,6 +158,7 @@ export interface AppState {
     generations: ListPane<Generation>;
     todos: ListPane<ParsedTodo>;
   };
+  runs: RunsState;
 }
 
 export function emptyPane<T>(): ListPane<T> {
@@ -55,6 +169,11 @@ export function emptyPane<T>(): ListPane<T> {
 export function generationRowText(g: Generation): string {
   const version = g.nixosVersion.split('.').slice(0, 3).join('.');
   return `${String(g.generation).padStart(4)} ${g.date.slice(0, 10)} ${version.padEnd(14).slice(0, 14)} ${g.kernelVersion}`;
+}
+
+/** The list pane that has the keyboard, or null when the run panes have it. */
+export function focusedList(state: AppState): ListPane<unknown> | null {
+  return isListPane(state.focus) ? state.panes[state.focus] : null;
 }
 
 export function selectedHostOf(state: AppState): Host | undefined {

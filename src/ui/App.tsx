@@ -1,13 +1,16 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useSyncExternalStore } from 'react';
-import type { AppState } from '../state/appState.js';
+import { type AppState, focusedList, isListPane, selectedRunPane, selectedRunView } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
+import { DialogBox } from './Dialog.js';
 import { GenerationsPane } from './GenerationsPane.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { HostsPane } from './HostsPane.js';
-import { type CommandId, findBinding, splitTyped } from './keymap.js';
+import { type CommandId, findBinding, RUN_ACTIONS, splitTyped } from './keymap.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
+import { RunsArea } from './RunPane.js';
+import { RunsList } from './RunsList.js';
 import { StatusBar } from './StatusBar.js';
 import { TodosPane } from './TodosPane.js';
 import { useTerminalSize } from './useTerminalSize.js';
@@ -41,22 +44,39 @@ export function App({ controller, size }: AppProps) {
       </Box>
     );
   }
+  const body = layout.topHeight + layout.todosHeight;
+  const dialog = state.dialog ? <DialogBox state={state} width={columns} height={layout.todosHeight} /> : null;
+  const zoomed = state.focus === 'runs' && state.runs.zoomed && state.runs.open.length > 0;
+  let main;
+  if (state.overlay === 'help') main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} />;
+  else if (state.overlay === 'hostsError') main = <FlakeErrorOverlay state={state} width={columns} height={body} />;
+  else if (state.overlay === 'runs') main = <RunsList state={state} width={columns} height={body} />;
+  else if (zoomed)
+    main = (
+      <>
+        <RunsArea state={state} controller={controller} width={columns} height={dialog ? layout.topHeight : body} zoomed />
+        {dialog}
+      </>
+    );
+  else
+    main = (
+      <>
+        <Box>
+          <HostsPane state={state} controller={controller} width={layout.hostsWidth} height={layout.topHeight} />
+          <GenerationsPane state={state} controller={controller} width={layout.generationsWidth} height={layout.topHeight} />
+        </Box>
+        {dialog ??
+          (state.focus === 'runs' || (state.runs.bottom === 'runs' && state.runs.open.length > 0) ? (
+            <RunsArea state={state} controller={controller} width={columns} height={layout.todosHeight} zoomed={false} />
+          ) : (
+            <TodosPane state={state} controller={controller} width={columns} height={layout.todosHeight} />
+          ))}
+      </>
+    );
   return (
     <Box flexDirection="column" width={columns}>
       <Header state={state} width={columns} />
-      {state.overlay === 'help' ? (
-        <HelpOverlay width={columns} height={layout.topHeight + layout.todosHeight} />
-      ) : state.overlay === 'hostsError' ? (
-        <FlakeErrorOverlay state={state} width={columns} height={layout.topHeight + layout.todosHeight} />
-      ) : (
-        <>
-          <Box>
-            <HostsPane state={state} controller={controller} width={layout.hostsWidth} height={layout.topHeight} />
-            <GenerationsPane state={state} controller={controller} width={layout.generationsWidth} height={layout.topHeight} />
-          </Box>
-          <TodosPane state={state} controller={controller} width={columns} height={layout.todosHeight} />
-        </>
-      )}
+      {main}
       <StatusBar state={state} width={columns} />
     </Box>
   );
@@ -85,14 +105,34 @@ function FlakeErrorOverlay({ state, width, height }: { state: AppState; width: n
 /** One key, one command: the single dispatcher of the console. */
 export function handleKey(controller: Controller, input: string, key: Key, exit: () => void): void {
   const state = controller.state;
-  const pane = state.panes[state.focus];
+
+  if (state.dialog) return handleDialogKey(controller, input, key, exit);
+
+  if (state.overlay === 'runs') {
+    if (key.escape || input === 'q' || input === 'L') controller.setOverlay('none');
+    else if (key.return) controller.openFromList();
+    else if (key.downArrow || input === 'j') controller.moveRunsList(1);
+    else if (key.upArrow || input === 'k') controller.moveRunsList(-1);
+    else if (key.home || input === 'g') controller.moveRunsList(-Number.MAX_SAFE_INTEGER);
+    else if (key.end || input === 'G') controller.moveRunsList(Number.MAX_SAFE_INTEGER);
+    return;
+  }
 
   if (state.overlay !== 'none') {
     if (key.escape || input === 'q' || input === '?' || key.return) controller.setOverlay('none');
     return;
   }
 
-  if (pane.editing) {
+  if (state.focus === 'runs' && state.runs.searching) {
+    if (key.return) controller.submitSearch();
+    else if (key.escape) controller.clearSearch();
+    else if (key.backspace || key.delete) controller.setSearchDraft(state.runs.searchDraft.slice(0, -1));
+    else if (input && !key.ctrl && !key.meta && !key.tab) controller.setSearchDraft(state.runs.searchDraft + input);
+    return;
+  }
+
+  const pane = focusedList(state);
+  if (pane?.editing) {
     if (key.return) controller.keepFilter();
     else if (key.escape) controller.clearFilter();
     else if (key.backspace || key.delete) controller.setFilter(pane.filter.slice(0, -1));
@@ -103,7 +143,11 @@ export function handleKey(controller: Controller, input: string, key: Key, exit:
   }
 
   if (key.escape) {
-    if (pane.filter) controller.clearFilter();
+    // never destructive: over a slow link an arrow key can arrive as Esc + "[B"
+    const runPane = state.focus === 'runs' ? selectedRunPane(state) : undefined;
+    if (pane?.filter) controller.clearFilter();
+    else if (runPane?.search) controller.clearSearch();
+    else if (state.focus === 'runs' && state.runs.zoomed) controller.toggleZoom();
     else controller.dismissNotice();
     return;
   }
@@ -111,14 +155,39 @@ export function handleKey(controller: Controller, input: string, key: Key, exit:
   const binding = findBinding(input, key, state.focus);
   if (!binding) return;
   if (binding.command !== 'quit') controller.dismissNotice();
-  run(controller, binding.command, exit);
+  run(controller, binding.command, input, key, exit);
 }
 
-function run(controller: Controller, command: CommandId, exit: () => void): void {
-  const rows = controller.state.viewport[controller.state.focus];
+/** While a dialog is open it has every key; only y says yes, Enter means No. */
+function handleDialogKey(controller: Controller, input: string, key: Key, exit: () => void): void {
+  const dialog = controller.state.dialog;
+  if (!dialog) return;
+  // Ctrl-C in a dialog means no, as Esc does
+  const abort = key.escape || (key.ctrl && input === 'c');
+  if (dialog.kind === 'password') {
+    if (key.return) controller.submitPassword();
+    else if (abort) controller.dismissDialog();
+    else if (key.backspace || key.delete) controller.erasePassword();
+    else if (input && !key.ctrl && !key.meta && !key.tab) controller.typePassword(input);
+    return;
+  }
+  if (input === 'y' && !key.ctrl && !key.meta) {
+    if (controller.confirmDialog() === 'quit') exit();
+  } else if (abort || key.return || ((input === 'n' || input === 'N' || input === 'q') && !key.ctrl)) {
+    controller.dismissDialog();
+  }
+}
+
+function run(controller: Controller, command: CommandId, input: string, key: Key, exit: () => void): void {
+  const state = controller.state;
+  const inRuns = state.focus === 'runs';
+  const rows = isListPane(state.focus) ? state.viewport[state.focus] : 0;
+  const action = RUN_ACTIONS[command];
+  if (action) return controller.requestRun(action);
   switch (command) {
     case 'quit':
-      return exit();
+      if (controller.requestQuit()) exit();
+      return;
     case 'help':
       return controller.setOverlay('help');
     case 'escape':
@@ -133,28 +202,53 @@ function run(controller: Controller, command: CommandId, exit: () => void): void
       return controller.focus('generations');
     case 'focusTodos':
       return controller.focus('todos');
+    case 'focusRuns':
+      return controller.focus('runs');
+    case 'cycleRun':
+      return controller.cycleRun(input === '[' ? -1 : 1);
     case 'down':
-      return controller.move(1);
+      return inRuns ? controller.scrollRun(1) : controller.move(1);
     case 'up':
-      return controller.move(-1);
+      return inRuns ? controller.scrollRun(-1) : controller.move(-1);
     case 'top':
-      return controller.moveTo(0);
+      return inRuns ? controller.scrollRunToTop() : controller.moveTo(0);
     case 'bottom':
-      return controller.moveTo(Number.MAX_SAFE_INTEGER);
+      return inRuns ? controller.followRun() : controller.moveTo(Number.MAX_SAFE_INTEGER);
     case 'halfDown':
-      return controller.halfPage(1);
+      return inRuns ? controller.scrollRunPage(1, 0.5) : controller.halfPage(1);
     case 'halfUp':
-      return controller.halfPage(-1);
+      return inRuns ? controller.scrollRunPage(-1, 0.5) : controller.halfPage(-1);
     case 'pageDown':
-      return controller.move(rows);
+      return inRuns ? controller.scrollRunPage(1, 1) : controller.move(rows);
     case 'pageUp':
-      return controller.move(-rows);
+      return inRuns ? controller.scrollRunPage(-1, 1) : controller.move(-rows);
     case 'filter':
       return controller.startFilter();
     case 'toggleTodo':
       return void controller.toggleSelectedTodo();
     case 'hideDone':
       return controller.toggleHideDone();
+    case 'listRuns':
+      return controller.openRunsList();
+    case 'searchLog':
+      return controller.startSearch();
+    case 'nextMatch':
+      return controller.nextMatch(input === 'N' ? -1 : 1);
+    case 'zoom':
+      return controller.toggleZoom();
+    case 'closeRun':
+      return controller.closeRun();
+    case 'cancelRun': {
+      if (controller.requestCancelRun()) return;
+      // Ctrl-C on a run that is not going quits, like everywhere else
+      if (!key.ctrl) {
+        const view = selectedRunView(controller.state);
+        controller.setNotice({ kind: 'info', text: view ? `the ${view.action} on ${view.host} is not running (x closes it)` : 'no run pane open' });
+        return;
+      }
+      if (controller.requestQuit()) exit();
+      return;
+    }
     case 'refresh':
       return controller.refresh();
     case 'flakeError':

@@ -5,7 +5,10 @@ import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { Highlight } from './Highlight.js';
 import { highlightRanges } from '../core/fuzzy.js';
+import { hostRunLabel } from './runText.js';
 import { fit } from './text.js';
+
+const RUN_COLOR = { running: 'cyan', succeeded: 'green', failed: 'red', partial: 'yellow', cancelled: 'gray', lost: 'gray' } as const;
 
 const SOURCE_LABEL: Record<string, string> = { 'flake,folder': 'both', flake: 'flake', folder: 'folder' };
 
@@ -30,18 +33,29 @@ export function HostsPane({ state, controller, width, height }: { state: AppStat
         visible.map((hit, i) => {
           const selected = pane.offset + i === pane.cursor;
           const name = fit(hit.item.name, nameWidth);
+          const run = state.runs.byHost[hit.item.name];
           return (
             <Box key={hit.item.name}>
               <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
                 {selected ? '>' : ' '} <Highlight text={name} ranges={ranges[i] ?? []} />
               </Text>
-              <Text dimColor wrap="truncate-end">
-                {' '}
-                {fit(SOURCE_LABEL[hit.item.sources.join(',')] ?? '', 6)}
-              </Text>
-              <Text color="green" wrap="truncate-end">
-                {hit.item.local ? ' local' : ''}
-              </Text>
+              {run ? (
+                // the run state takes the source and local columns: a sign and the action, in words
+                <Text color={RUN_COLOR[run.phase]} bold={run.phase === 'running'} wrap="truncate-end">
+                  {' '}
+                  {fit(hostRunLabel(run, state.prefs.asciiBorders), Math.max(1, inner - 3 - nameWidth))}
+                </Text>
+              ) : (
+                <>
+                  <Text dimColor wrap="truncate-end">
+                    {' '}
+                    {fit(SOURCE_LABEL[hit.item.sources.join(',')] ?? '', 6)}
+                  </Text>
+                  <Text color="green" wrap="truncate-end">
+                    {hit.item.local ? ' local' : ''}
+                  </Text>
+                </>
+              )}
             </Box>
           );
         })

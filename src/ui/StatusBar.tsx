@@ -1,33 +1,11 @@
 import { Text } from 'ink';
-import type { AppState } from '../state/appState.js';
+import { type AppState, focusedList, selectedRunPane, selectedRunView } from '../state/appState.js';
 import { statusHints } from './keymap.js';
 import { fit } from './text.js';
 
 const NOTICE_COLOR = { info: 'green', warn: 'yellow', error: 'red' } as const;
 
-/** One line: the filter being typed, else the latest notice, else the keys that apply now. */
-export function StatusBar({ state, width }: { state: AppState; width: number }) {
-  const pane = state.panes[state.focus];
-  if (pane.editing) {
-    return (
-      <Text wrap="truncate-end">
-        <Text color="yellow">/</Text>
-        {pane.filter}
-        <Text inverse> </Text>
-        <Text dimColor>{`  ${pane.hits.length} match${pane.hits.length === 1 ? '' : 'es'} · Enter keep · Esc clear`}</Text>
-      </Text>
-    );
-  }
-  if (state.overlay !== 'none') return <Text dimColor>Esc close</Text>;
-  if (state.notice) {
-    const prefix = state.notice.kind === 'info' ? '' : `${state.notice.kind === 'warn' ? 'warning' : 'error'}: `;
-    return (
-      <Text color={NOTICE_COLOR[state.notice.kind]} wrap="truncate-end">
-        {fit(`${prefix}${state.notice.text}`, width)}
-      </Text>
-    );
-  }
-  const hints = statusHints(state.focus, { flakeError: state.flakeEval.status === 'error' });
+function Keys({ hints }: { hints: { keys: string; hint: string }[] }) {
   return (
     <Text wrap="truncate-end">
       {hints.map((h, i) => (
@@ -38,4 +16,52 @@ export function StatusBar({ state, width }: { state: AppState; width: number }) 
       ))}
     </Text>
   );
+}
+
+/** One line: a dialog's keys, the filter or search being typed, else the latest notice, else the keys that apply now. */
+export function StatusBar({ state, width }: { state: AppState; width: number }) {
+  const dialog = state.dialog;
+  if (dialog) {
+    if (dialog.kind === 'password') return <Keys hints={[{ keys: 'Enter', hint: 'start' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
+    return <Keys hints={[{ keys: 'y', hint: 'yes' }, { keys: 'n/Esc/Enter', hint: 'no' }]} />;
+  }
+  const pane = focusedList(state);
+  if (pane?.editing) {
+    return (
+      <Text wrap="truncate-end">
+        <Text color="yellow">/</Text>
+        {pane.filter}
+        <Text inverse> </Text>
+        <Text dimColor>{`  ${pane.hits.length} match${pane.hits.length === 1 ? '' : 'es'} · Enter keep · Esc clear`}</Text>
+      </Text>
+    );
+  }
+  if (state.focus === 'runs' && state.runs.searching) {
+    return (
+      <Text wrap="truncate-end">
+        <Text color="yellow">/</Text>
+        {state.runs.searchDraft}
+        <Text inverse> </Text>
+        <Text dimColor>{'  search the log · Enter find · Esc clear'}</Text>
+      </Text>
+    );
+  }
+  if (state.overlay === 'runs') return <Keys hints={[{ keys: 'j/k', hint: 'move' }, { keys: 'Enter', hint: 'open' }, { keys: 'Esc', hint: 'close' }]} />;
+  if (state.overlay !== 'none') return <Text dimColor>Esc close</Text>;
+  if (state.notice) {
+    const prefix = state.notice.kind === 'info' ? '' : `${state.notice.kind === 'warn' ? 'warning' : 'error'}: `;
+    return (
+      <Text color={NOTICE_COLOR[state.notice.kind]} wrap="truncate-end">
+        {fit(`${prefix}${state.notice.text}`, width)}
+      </Text>
+    );
+  }
+  const view = state.focus === 'runs' ? selectedRunView(state) : undefined;
+  const hints = statusHints(state.focus, {
+    flakeError: state.flakeEval.status === 'error',
+    ...(state.focus === 'runs' ? { runGoing: view ? view.phase === 'running' : undefined, openRuns: state.runs.open.length } : {}),
+  });
+  const search = state.focus === 'runs' ? selectedRunPane(state)?.search : '';
+  if (search) hints.splice(Math.max(0, hints.length - 2), 0, { keys: 'n/N', hint: 'match' });
+  return <Keys hints={hints} />;
 }

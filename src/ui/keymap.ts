@@ -1,5 +1,6 @@
 import type { Key } from 'ink';
-import type { PaneId } from '../core/prefsSchema.js';
+import type { RebuildAction } from '../core/rebuildCommand.js';
+import type { FocusId } from '../state/appState.js';
 
 export type CommandId =
   | 'quit'
@@ -10,6 +11,8 @@ export type CommandId =
   | 'focusHosts'
   | 'focusGenerations'
   | 'focusTodos'
+  | 'focusRuns'
+  | 'cycleRun'
   | 'down'
   | 'up'
   | 'top'
@@ -21,10 +24,22 @@ export type CommandId =
   | 'filter'
   | 'toggleTodo'
   | 'hideDone'
+  | 'runBuild'
+  | 'runDryBuild'
+  | 'runTest'
+  | 'runSwitch'
+  | 'runBoot'
+  | 'runDryActivate'
+  | 'listRuns'
+  | 'searchLog'
+  | 'nextMatch'
+  | 'zoom'
+  | 'closeRun'
+  | 'cancelRun'
   | 'refresh'
   | 'flakeError';
 
-export type Group = 'Move' | 'Panes' | 'Filter' | 'Todos' | 'General';
+export type Group = 'Move' | 'Panes' | 'Filter' | 'Todos' | 'Runs' | 'Run pane' | 'General';
 
 export interface Binding {
   command: CommandId;
@@ -33,49 +48,99 @@ export interface Binding {
   description: string;
   group: Group;
   /** only in these panes; all panes when absent */
-  panes?: readonly PaneId[];
+  panes?: readonly FocusId[];
   /** short word for the status bar; not shown there when absent */
   hint?: string;
+  /** the status bar shows the hint only in these panes (default: wherever the binding applies) */
+  hintPanes?: readonly FocusId[];
   match(input: string, key: Key): boolean;
 }
 
 const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
 const ctrl = (c: string) => (input: string, key: Key) => key.ctrl && input === c;
 
-/** The one keymap: every binding the console has, in the order the help lists them. */
+/** Where the run keys apply: the panes that show the selected host. */
+const HOST_PANES: readonly FocusId[] = ['hosts', 'generations'];
+const LIST_PANES: readonly FocusId[] = ['hosts', 'generations', 'todos'];
+const RUN_PANES: readonly FocusId[] = ['runs'];
+
+/** The rebuild action each run command starts. */
+export const RUN_ACTIONS: Partial<Record<CommandId, RebuildAction>> = {
+  runBuild: 'build',
+  runDryBuild: 'dry-build',
+  runTest: 'test',
+  runSwitch: 'switch',
+  runBoot: 'boot',
+  runDryActivate: 'dry-activate',
+};
+
+/**
+ * The one keymap: every binding the console has, in the order the help lists them. The first
+ * binding that applies to the focused pane wins. Keys fit the help's 10-cell key column.
+ */
 export const KEYMAP: readonly Binding[] = [
   { command: 'down', keys: 'j ↓', description: 'move down', group: 'Move', hint: 'move', match: (i, k) => k.downArrow || ch('j')(i, k) },
   { command: 'up', keys: 'k ↑', description: 'move up', group: 'Move', match: (i, k) => k.upArrow || ch('k')(i, k) },
   { command: 'top', keys: 'g Home', description: 'go to the top', group: 'Move', match: (i, k) => k.home || ch('g')(i, k) },
-  { command: 'bottom', keys: 'G End', description: 'go to the bottom', group: 'Move', match: (i, k) => k.end || ch('G')(i, k) },
+  { command: 'bottom', keys: 'G End', description: 'bottom / follow', group: 'Move', match: (i, k) => k.end || ch('G')(i, k) },
   { command: 'halfDown', keys: 'Ctrl-d', description: 'half a page down', group: 'Move', match: ctrl('d') },
   { command: 'halfUp', keys: 'Ctrl-u', description: 'half a page up', group: 'Move', match: ctrl('u') },
   { command: 'pageDown', keys: 'PgDn', description: 'a page down', group: 'Move', match: (_i, k) => k.pageDown },
   { command: 'pageUp', keys: 'PgUp', description: 'a page up', group: 'Move', match: (_i, k) => k.pageUp },
-  { command: 'focusNext', keys: 'Tab', description: 'next pane', group: 'Panes', hint: 'pane', match: (_i, k) => k.tab && !k.shift },
+  { command: 'focusNext', keys: 'Tab', description: 'next pane', group: 'Panes', hint: 'pane', hintPanes: LIST_PANES, match: (_i, k) => k.tab && !k.shift },
   { command: 'focusPrev', keys: 'Shift-Tab', description: 'previous pane', group: 'Panes', match: (_i, k) => k.tab && k.shift },
   { command: 'focusHosts', keys: '1', description: 'hosts pane', group: 'Panes', match: ch('1') },
   { command: 'focusGenerations', keys: '2', description: 'generations pane', group: 'Panes', match: ch('2') },
   { command: 'focusTodos', keys: '3', description: 'todos pane', group: 'Panes', match: ch('3') },
-  { command: 'filter', keys: '/', description: 'fuzzy filter (Enter/Esc)', group: 'Filter', hint: 'filter', match: ch('/') },
+  { command: 'focusRuns', keys: '4', description: 'run panes', group: 'Panes', match: ch('4') },
+  { command: 'cycleRun', keys: '[ ]', description: 'prev / next run', group: 'Panes', hint: 'run', hintPanes: RUN_PANES, match: (i, k) => ch('[')(i, k) || ch(']')(i, k) },
+  { command: 'filter', keys: '/', description: 'fuzzy filter', group: 'Filter', hint: 'filter', panes: LIST_PANES, match: ch('/') },
   { command: 'toggleTodo', keys: 'Space', description: 'tick / untick', group: 'Todos', panes: ['todos'], hint: 'tick', match: (i, k) => i === ' ' && !k.ctrl },
-  { command: 'hideDone', keys: 'H', description: 'hide / show ticked', group: 'Todos', panes: ['todos'], hint: 'hide done', match: ch('H') },
-  { command: 'refresh', keys: 'R', description: 'reload generations, todos', group: 'General', match: ch('R') },
-  { command: 'flakeError', keys: 'e', description: 'flake evaluation error', group: 'General', match: ch('e') },
-  { command: 'escape', keys: 'Esc', description: 'close / clear / dismiss', group: 'General', match: (_i, k) => k.escape },
+  { command: 'hideDone', keys: 'H', description: 'hide ticked', group: 'Todos', panes: ['todos'], hint: 'hide done', match: ch('H') },
+  { command: 'runBuild', keys: 'b', description: 'build', group: 'Runs', panes: HOST_PANES, match: ch('b') },
+  { command: 'runDryBuild', keys: 'D', description: 'dry-build', group: 'Runs', panes: HOST_PANES, match: ch('D') },
+  { command: 'runTest', keys: 't', description: 'test (asks)', group: 'Runs', panes: HOST_PANES, match: ch('t') },
+  { command: 'runSwitch', keys: 's', description: 'switch (asks)', group: 'Runs', panes: HOST_PANES, match: ch('s') },
+  { command: 'runBoot', keys: 'B', description: 'boot (asks)', group: 'Runs', panes: HOST_PANES, match: ch('B') },
+  { command: 'runDryActivate', keys: 'A', description: 'dry-activate (asks)', group: 'Runs', panes: HOST_PANES, match: ch('A') },
+  { command: 'listRuns', keys: 'L', description: 'list / reopen runs', group: 'Runs', match: ch('L') },
+  { command: 'searchLog', keys: '/', description: 'search the log', group: 'Run pane', panes: RUN_PANES, hint: 'search', match: ch('/') },
+  { command: 'nextMatch', keys: 'n N', description: 'next / prev match', group: 'Run pane', panes: RUN_PANES, match: (i, k) => ch('n')(i, k) || ch('N')(i, k) },
+  { command: 'zoom', keys: 'z', description: 'zoom / unzoom', group: 'Run pane', panes: RUN_PANES, hint: 'zoom', match: ch('z') },
+  { command: 'closeRun', keys: 'x', description: 'close if finished', group: 'Run pane', panes: RUN_PANES, hint: 'close', match: ch('x') },
+  { command: 'cancelRun', keys: 'c Ctrl-c', description: 'cancel run (asks)', group: 'Run pane', panes: RUN_PANES, hint: 'cancel', match: (i, k) => ch('c')(i, k) || ctrl('c')(i, k) },
+  { command: 'refresh', keys: 'R', description: 'reload lists', group: 'General', match: ch('R') },
+  { command: 'flakeError', keys: 'e', description: 'flake error', group: 'General', match: ch('e') },
+  { command: 'escape', keys: 'Esc', description: 'close / clear', group: 'General', match: (_i, k) => k.escape },
   { command: 'help', keys: '?', description: 'this help', group: 'General', hint: 'help', match: ch('?') },
-  { command: 'quit', keys: 'q', description: 'quit', group: 'General', hint: 'quit', match: ch('q') },
+  { command: 'quit', keys: 'q Ctrl-c', description: 'quit', group: 'General', hint: 'quit', match: (i, k) => ch('q')(i, k) || ctrl('c')(i, k) },
 ];
 
-export function findBinding(input: string, key: Key, pane: PaneId): Binding | undefined {
-  return KEYMAP.find((b) => (!b.panes || b.panes.includes(pane)) && b.match(input, key));
+const applies = (b: Binding, pane: FocusId): boolean => !b.panes || b.panes.includes(pane);
+
+export function findBinding(input: string, key: Key, pane: FocusId): Binding | undefined {
+  return KEYMAP.find((b) => applies(b, pane) && b.match(input, key));
+}
+
+export interface HintContext {
+  flakeError: boolean;
+  /** in the run panes: whether the selected run is going, and how many panes are open */
+  runGoing?: boolean;
+  openRuns?: number;
 }
 
 /** Bindings worth a word in the status bar for this pane, in keymap order. */
-export function statusHints(pane: PaneId, extra: { flakeError: boolean }): { keys: string; hint: string }[] {
-  const hints = KEYMAP.filter((b) => b.hint && (!b.panes || b.panes.includes(pane))).map((b) => ({
-    keys: b.command === 'down' ? 'j/k' : b.keys,
-    hint: b.hint ?? '',
+export function statusHints(pane: FocusId, extra: HintContext): { keys: string; hint: string }[] {
+  const hints = KEYMAP.filter((b) => {
+    if (!b.hint || !applies(b, pane) || (b.hintPanes && !b.hintPanes.includes(pane))) return false;
+    if (b.command === 'cancelRun') return extra.runGoing === true;
+    if (b.command === 'closeRun') return extra.runGoing === false;
+    if (b.command === 'cycleRun') return (extra.openRuns ?? 0) > 1;
+    if (b.command === 'zoom' || b.command === 'searchLog') return (extra.openRuns ?? 0) > 0;
+    return true;
+  }).map((b) => ({
+    keys: b.command === 'down' ? 'j/k' : b.command === 'cancelRun' ? 'c' : b.command === 'quit' ? 'q' : b.keys,
+    hint: b.command === 'down' && pane === 'runs' ? 'scroll' : (b.hint ?? ''),
   }));
   if (extra.flakeError) hints.splice(hints.length - 2, 0, { keys: 'e', hint: 'flake error' });
   return hints;

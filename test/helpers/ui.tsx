@@ -24,6 +24,7 @@ import { buildGenerationList } from '../../src/core/generations.js';
 import { DEFAULT_PREFS, type Prefs } from '../../src/core/prefsSchema.js';
 import type { GenerationLinkFacts, GenerationList, Host, ParsedTodo } from '../../src/core/types.js';
 import { Controller, type GenerationsResult, type Services } from '../../src/state/controller.js';
+import type { RunsService } from '../../src/state/runs.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { readTodoFile, setTodoDone, type TodoSnapshot, type ToggleOutcome } from '../../src/system/todoFile.js';
 import { App } from '../../src/ui/App.js';
@@ -161,6 +162,14 @@ export interface ConsoleOptions {
   todos?: string;
   size?: { columns: number; rows: number };
   prefs?: Partial<Prefs>;
+  /** rebuild runs (test/ui/fakeRuns.ts); none by default */
+  runs?: RunsService;
+  /** the terminal bell */
+  bell?: () => void;
+  /** controller options for runs: publish interval, clock */
+  runRefreshMs?: number;
+  clockTickMs?: number;
+  now?: () => number;
 }
 
 export interface FlakeControl {
@@ -178,6 +187,8 @@ export interface ConsoleHarness {
   rawFrame(): string;
   /** how many frames Ink has written so far */
   frameCount(): number;
+  /** every frame Ink has written so far, without ANSI codes */
+  allFrames(): string[];
   /** write to stdin (one write: "jj" arrives coalesced), then wait a few timers */
   press(...keys: string[]): Promise<void>;
   /** the PROJECT.md in the temporary folder */
@@ -237,11 +248,16 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     },
     setTodoDone: toggle,
     savePrefs,
+    ...(opts.runs ? { runs: opts.runs } : {}),
+    ...(opts.bell ? { bell: opts.bell } : {}),
   };
   const controller = new Controller(services, {
     flakeDir: dir,
     todoFile: file,
     prefs: { ...DEFAULT_PREFS, ...opts.prefs },
+    ...(opts.runRefreshMs !== undefined ? { runRefreshMs: opts.runRefreshMs } : {}),
+    ...(opts.clockTickMs !== undefined ? { clockTickMs: opts.clockTickMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
 
   let unmounted = false;
@@ -254,6 +270,9 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
       <App controller={controller} size={size} />
     </ExitProbe>,
   );
+  // ink-testing-library's stdout is 100 columns wide and Ink lays out every render at that
+  // width: let wider test terminals (120x30 run panes side by side) have their width
+  if (size.columns > 100) Object.defineProperty(instance.stdout, 'columns', { get: () => size.columns, configurable: true });
   await tick();
 
   const started = controller.start();
@@ -278,6 +297,7 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     lastFrame: () => stripAnsi(instance.lastFrame() ?? ''),
     rawFrame: () => instance.lastFrame() ?? '',
     frameCount: () => instance.frames.length,
+    allFrames: () => instance.frames.map((f) => stripAnsi(f)),
     async press(...keys) {
       for (const k of keys) {
         instance.stdin.write(k);
@@ -295,6 +315,7 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     readGenerations,
     exited: () => unmounted,
     cleanup() {
+      controller.dispose();
       instance.unmount();
       instance.cleanup();
       rmSync(dir, { recursive: true, force: true });

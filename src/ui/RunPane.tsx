@@ -1,0 +1,216 @@
+import { Box, Text } from 'ink';
+import { useEffect } from 'react';
+import type { AppState, RunPaneState } from '../state/appState.js';
+import type { Controller } from '../state/controller.js';
+import { type LogWindow, logWindow, matchRanges, visibleLines } from '../state/runLog.js';
+import type { RunView } from '../state/runs.js';
+import { Frame } from './Frame.js';
+import { runPanesLayout, runWindowStart } from './layout.js';
+import { cleanLine, failureLead, progressLine, runHeader, runningBuildLine } from './runText.js';
+import { fit } from './text.js';
+
+type Tone = 'header' | 'error' | 'warn' | 'ok' | 'dim' | 'plain';
+
+interface InfoRow {
+  kind: 'info';
+  key: string;
+  text: string;
+  tone: Tone;
+}
+
+interface LogRow {
+  kind: 'log';
+  key: string;
+  text: string;
+  /** absolute line number */
+  line: number;
+}
+
+type Row = InfoRow | LogRow;
+
+export interface RunPaneModel {
+  rows: Row[];
+  /** rows left for the log */
+  logRows: number;
+  window: LogWindow | null;
+}
+
+const MAX_RUNNING_SHOWN = 3;
+
+/**
+ * What a run pane of `rows` inner rows shows, top to bottom: the header; after a failure what
+ * went wrong (headline, failed derivations, errors, where the full log is); the progress line;
+ * the builds going on; then as many log lines as fit. Only the log lines on screen are touched.
+ */
+export function runPaneModel(view: RunView | undefined, pane: RunPaneState, width: number, rows: number, nowMs: number, ascii: boolean): RunPaneModel {
+  const out: Row[] = [];
+  const info = (key: string, text: string, tone: Tone): void => {
+    if (out.length < rows) out.push({ kind: 'info', key, text: fit(text, width), tone });
+  };
+  if (!view) {
+    info('wait', `waiting for run ${pane.id} to report…`, 'dim');
+    return { rows: out, logRows: 0, window: null };
+  }
+  info('header', runHeader(view, nowMs, ascii), view.phase === 'running' ? 'header' : view.phase === 'succeeded' ? 'ok' : view.phase === 'partial' ? 'warn' : 'error');
+
+  const lead = failureLead(view, ascii);
+  if (lead) {
+    // headline and the log path always; details as room allows, keeping 1 progress + 2 log rows
+    const room = Math.max(2, rows - 1 - 3);
+    const details = lead.details.slice(0, Math.max(0, room - 2));
+    info('headline', lead.headline, view.phase === 'partial' ? 'warn' : 'error');
+    details.forEach((d, i) => info(`detail${i}`, d, 'plain'));
+    info('logpath', lead.logLine, 'dim');
+  }
+
+  info('progress', progressLine(view.progress), 'plain');
+
+  if (view.phase === 'running') {
+    const running = view.progress.running;
+    const max = Math.max(0, Math.min(MAX_RUNNING_SHOWN, rows - out.length - 3));
+    const shown = running.length > max ? running.slice(0, Math.max(0, max - 1)) : running;
+    shown.forEach((r) => info(`build:${r.id}`, runningBuildLine(r), 'dim'));
+    if (running.length > shown.length && max > 0) info('more', `  +${running.length - shown.length} more building`, 'dim');
+  }
+
+  const logRows = Math.max(0, rows - out.length);
+  if (logRows === 0) return { rows: out, logRows, window: null };
+  const window = logWindow(view, pane, logRows);
+  if (window.total === 0) {
+    info('nolog', view.phase === 'running' ? '(no output yet)' : '(no output)', 'dim');
+    return { rows: out, logRows, window };
+  }
+  const gutter = pane.search ? 2 : 0;
+  visibleLines(view, window).forEach((line, i) => {
+    const abs = window.start + i;
+    out.push({ kind: 'log', key: `log${abs}`, line: abs, text: fit(cleanLine(line, width), width - gutter) });
+  });
+  return { rows: out, logRows, window };
+}
+
+const TONE: Record<Tone, { color?: string; bold?: boolean; dimColor?: boolean }> = {
+  header: { bold: true, color: 'cyanBright' },
+  error: { bold: true, color: 'red' },
+  warn: { bold: true, color: 'yellow' },
+  ok: { bold: true, color: 'green' },
+  dim: { dimColor: true },
+  plain: {},
+};
+
+function LogLine({ row, search, current }: { row: LogRow; search: string; current: boolean }) {
+  if (!search) return <Text wrap="truncate-end">{row.text}</Text>;
+  const ranges = matchRanges(row.text, search);
+  // the gutter says which lines match, so a match is visible without colours too
+  const mark = current ? '> ' : ranges.length > 0 ? '* ' : '  ';
+  const parts: { text: string; hit: boolean }[] = [];
+  let at = 0;
+  for (const [from, to] of ranges) {
+    if (from > at) parts.push({ text: row.text.slice(at, from), hit: false });
+    parts.push({ text: row.text.slice(from, to), hit: true });
+    at = to;
+  }
+  if (at < row.text.length) parts.push({ text: row.text.slice(at), hit: false });
+  return (
+    <Text wrap="truncate-end">
+      <Text color="yellow" bold={current}>
+        {mark}
+      </Text>
+      {parts.map((p, i) =>
+        p.hit ? (
+          <Text key={i} inverse={current} color="yellow" bold underline>
+            {p.text}
+          </Text>
+        ) : (
+          p.text
+        ),
+      )}
+    </Text>
+  );
+}
+
+function windowInfo(pane: RunPaneState, model: RunPaneModel): string {
+  const parts: string[] = [];
+  const w = model.window;
+  if (w && w.total > 0) {
+    const end = Math.min(w.total, w.start + w.rows);
+    parts.push(pane.follow ? 'following' : `lines ${w.start + 1}-${end} of ${w.total} · G follows`);
+  }
+  if (pane.search) parts.push(pane.matchCount > 0 ? `/${pane.search} ${pane.matchIndex}/${pane.matchCount}` : `/${pane.search}`);
+  return parts.join(' · ');
+}
+
+interface RunPaneProps {
+  state: AppState;
+  controller: Controller;
+  pane: RunPaneState;
+  index: number;
+  width: number;
+  height: number;
+}
+
+export function RunPane({ state, controller, pane, index, width, height }: RunPaneProps) {
+  const view = state.runs.views[pane.id];
+  const selected = index === state.runs.selected;
+  const focused = selected && state.focus === 'runs';
+  const inner = Math.max(1, width - 2);
+  const rows = Math.max(1, height - 2);
+  const model = runPaneModel(view, pane, inner, rows, state.runs.nowMs, state.prefs.asciiBorders);
+  const logRows = Math.max(1, model.logRows);
+  useEffect(() => {
+    if (selected) controller.setRunLogRows(logRows);
+  }, [controller, selected, logRows]);
+  const count = state.runs.open.length;
+  const title = count > 1 ? `4 Runs ${index + 1}/${count}` : '4 Runs';
+  return (
+    <Frame title={title} info={windowInfo(pane, model)} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
+      {model.rows.map((row) =>
+        row.kind === 'log' ? (
+          <LogLine key={row.key} row={row} search={pane.search} current={pane.match === row.line} />
+        ) : (
+          <Text key={row.key} wrap="truncate-end" {...TONE[row.tone]}>
+            {row.text}
+          </Text>
+        ),
+      )}
+    </Frame>
+  );
+}
+
+/** The bottom area (or, zoomed, the whole body) when run panes are open. */
+export function RunsArea({ state, controller, width, height, zoomed }: { state: AppState; controller: Controller; width: number; height: number; zoomed: boolean }) {
+  const open = state.runs.open;
+  if (open.length === 0) return <NoRuns state={state} width={width} height={height} />;
+  const layout = zoomed ? { count: 1, direction: 'row' as const, sizes: [{ width, height }] } : runPanesLayout(width, height, open.length);
+  const start = runWindowStart(state.runs.selected, layout.count, open.length);
+  return (
+    <Box flexDirection={layout.direction} width={width} height={height}>
+      {open.slice(start, start + layout.count).map((pane, i) => {
+        const size = layout.sizes[i] ?? { width, height };
+        return <RunPane key={pane.id} state={state} controller={controller} pane={pane} index={start + i} width={size.width} height={size.height} />;
+      })}
+    </Box>
+  );
+}
+
+function NoRuns({ state, width, height }: { state: AppState; width: number; height: number }) {
+  const known = state.runs.known.length;
+  return (
+    <Frame title="4 Runs" info="none open" focused={state.focus === 'runs'} width={width} height={height} ascii={state.prefs.asciiBorders}>
+      {state.runs.available ? (
+        <>
+          <Text wrap="truncate-end">no run pane open.</Text>
+          <Text dimColor wrap="truncate-end">
+            On a host (1 or 2): b build · D dry-build · t test · s switch · B boot · A dry-activate
+          </Text>
+          <Text dimColor wrap="truncate-end">
+            {known > 0 ? `L lists the ${known} recent run${known === 1 ? '' : 's'}; Enter re-opens one` : 'L lists the recent runs'}
+          </Text>
+        </>
+      ) : (
+        <Text dimColor wrap="truncate-end">
+          rebuild runs are not available in this console
+        </Text>
+      )}
+    </Frame>
+  );
+}

@@ -1,0 +1,111 @@
+// Words and lines a run pane and the hosts list show for a run; pure, no React.
+
+import type { FailedDerivation, ProgressSnapshot, RunningBuild } from '../core/buildProgress.js';
+import { stripAnsi } from '../core/nixLog.js';
+import type { RebuildAction } from '../core/rebuildCommand.js';
+import { formatDuration } from '../core/runSummary.js';
+import type { RunPhase, RunView } from '../state/runs.js';
+
+const GLYPHS: Record<'unicode' | 'ascii', Record<RunPhase, string>> = {
+  unicode: { running: '⟳', succeeded: '✓', failed: '✗', partial: '!', cancelled: '-', lost: '?' },
+  ascii: { running: '~', succeeded: '+', failed: 'x', partial: '!', cancelled: '-', lost: '?' },
+};
+
+/** A one-cell sign for a run's state; always shown next to a word, never alone. */
+export function phaseGlyph(phase: RunPhase, ascii: boolean): string {
+  return GLYPHS[ascii ? 'ascii' : 'unicode'][phase];
+}
+
+/** What the hosts list shows next to a host with a run: `⟳ switch`, `✗ build`. */
+export function hostRunLabel(run: { phase: RunPhase; action: RebuildAction }, ascii: boolean): string {
+  return `${phaseGlyph(run.phase, ascii)} ${run.action}`;
+}
+
+export function elapsedMs(view: RunView, nowMs: number): number {
+  return Math.max(0, (view.endedAtMs ?? nowMs) - view.startedAtMs);
+}
+
+/** `⟳ hq · switch · running · 1m20s · ETA 3m10s` */
+export function runHeader(view: RunView, nowMs: number, ascii: boolean): string {
+  const parts = [`${phaseGlyph(view.phase, ascii)} ${view.host}`, view.action, view.phase, formatDuration(elapsedMs(view, nowMs))];
+  if (view.phase === 'running' && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
+  return parts.join(' · ');
+}
+
+const MIB = 1024 * 1024;
+
+/** `12.3/40.0 MiB`, or GiB when the total is a gibibyte or more. */
+export function bytesPair(done: number, expected: number): string {
+  const total = Math.max(done, expected);
+  const [unit, size] = total >= 1024 * MIB ? ['GiB', 1024 * MIB] : ['MiB', MIB];
+  return `${(done / size).toFixed(1)}/${(total / size).toFixed(1)} ${unit}`;
+}
+
+const STAGE_WORDS: Record<ProgressSnapshot['stage'], string> = {
+  starting: 'starting…',
+  evaluating: 'evaluating…',
+  building: 'building',
+  copying: 'copying',
+  activating: 'activating',
+};
+
+/** nix-output-monitor style: `builds 3/7 (1 running, 0 failed) · downloads 12.3/40.0 MiB`. */
+export function progressLine(p: ProgressSnapshot): string {
+  const parts: string[] = [];
+  const b = p.builds;
+  const s = p.substitutions;
+  const d = p.downloads;
+  if (p.stage === 'activating' || p.stage === 'copying') parts.push(STAGE_WORDS[p.stage]);
+  if (b.expected > 0 || b.done > 0 || b.running > 0 || b.failed > 0) {
+    const total = Math.max(b.expected, b.done + b.running + b.failed);
+    parts.push(`builds ${b.done}/${total} (${b.running} running, ${b.failed} failed)`);
+  }
+  if (s.expected > 0 || s.done > 0) parts.push(`fetched ${s.done}/${Math.max(s.expected, s.done)}`);
+  if (d.expectedBytes > 0 || d.doneBytes > 0) parts.push(`downloads ${bytesPair(d.doneBytes, d.expectedBytes)}`);
+  if (parts.length === 0) parts.push(STAGE_WORDS[p.stage]);
+  return parts.join(' · ');
+}
+
+/** `  hello-1.0 · buildPhase · 12s` */
+export function runningBuildLine(r: RunningBuild): string {
+  const where = r.machine ? ` on ${r.machine}` : '';
+  return `  ${r.name}${where} · ${r.phase ?? 'building'} · ${formatDuration(r.elapsedMs)}`;
+}
+
+export interface FailureLead {
+  /** `✗ failed: builder for hello-1.0 failed with exit code 2` */
+  headline: string;
+  /** failed derivations, their last log lines, the error messages, failed units */
+  details: string[];
+  /** `full log: /…/runs/….log` */
+  logLine: string;
+}
+
+function failedLine(f: FailedDerivation): string {
+  return `  failed: ${f.name}${f.reason ? ` (${f.reason})` : ''}`;
+}
+
+/** What went wrong, for a run that ended other than well; null while running or after success. */
+export function failureLead(view: RunView, ascii: boolean, lastLines = 3): FailureLead | null {
+  if (view.phase === 'running' || view.phase === 'succeeded') return null;
+  const summary = view.summary;
+  const headline = `${phaseGlyph(view.phase, ascii)} ${summary?.headline ?? (view.phase === 'lost' ? 'lost: the run stopped reporting' : view.phase)}`;
+  const details: string[] = [];
+  const failed = summary?.failedDerivations ?? view.progress.failedDerivations;
+  failed.forEach((f, i) => {
+    details.push(failedLine(f));
+    if (i === 0) for (const line of f.lastLines.slice(-lastLines)) details.push(`    > ${line}`);
+  });
+  const errors = summary?.errors ?? view.progress.errors.map((e) => e.summary);
+  for (const e of errors) if (!headline.includes(e)) details.push(`  ${e}`);
+  const units = summary?.failedUnits ?? view.progress.activation.unitsFailed;
+  if (units.length > 0) details.push(`  units failed: ${units.join(', ')}`);
+  return { headline, details, logLine: `full log: ${view.logPath}` };
+}
+
+/** A log line as one row: ANSI and control characters out, tabs as spaces, never huge. */
+export function cleanLine(line: string, width: number): string {
+  let text = line.length > width * 4 + 16 ? line.slice(0, width * 4 + 16) : line;
+  if (text.includes('\x1b')) text = stripAnsi(text);
+  return text.replace(/\t/g, '  ').replace(/[\u0000-\u001f\u007f]/g, '');
+}
