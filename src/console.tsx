@@ -3,6 +3,7 @@ import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
 import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
 import { Controller, type Services } from './state/controller.js';
+import type { RunsService } from './state/runs.js';
 import { type Environment, localEnvironment } from './system/context.js';
 import type { PrefsStore } from './system/prefs.js';
 import { readTodoFile, setTodoDone } from './system/todoFile.js';
@@ -12,8 +13,37 @@ const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SAVE_DELAY_MS = 500;
 
-export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void): Services {
+/**
+ * The runs service, loaded on first use so that the first frame does not wait for it (it
+ * brings execa and the run layer). Closing it stops following logs; the runs go on.
+ */
+function lazyRuns(env: Environment): RunsService & { close(): void } {
+  let loaded: Promise<RunsService & { close(): void }> | null = null;
+  let closed = false;
+  const get = () => (loaded ??= import('./runsService.js').then((m) => m.createRunsService(env.rebuild)));
   return {
+    needsPassword: async (host, action) => (await get()).needsPassword(host, action),
+    start: async (request) => (await get()).start(request),
+    cancel: async (id) => (await get()).cancel(id),
+    recent: async () => (await get()).recent(),
+    watch(id, onUpdate) {
+      let stop: (() => void) | null = null;
+      void get().then((service) => {
+        if (!closed) stop = service.watch(id, onUpdate);
+      });
+      return () => stop?.();
+    },
+    close() {
+      closed = true;
+      void loaded?.then((service) => service.close());
+    },
+  };
+}
+
+export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void, runs?: RunsService): Services {
+  return {
+    ...(runs ? { runs } : {}),
+    bell: () => process.stdout.write('\x07'),
     hostname: env.hostname,
     listFolderHosts: env.listFolderHosts,
     evalFlakeHosts: env.evalFlakeHosts,
@@ -56,7 +86,8 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     timer = setTimeout(() => void flush(), SAVE_DELAY_MS);
   };
   const ascii = options.ascii || stored.asciiBorders || process.env.TERM === 'linux';
-  const controller = new Controller(consoleServices(env, save), {
+  const runs = lazyRuns(env);
+  const controller = new Controller(consoleServices(env, save, runs), {
     flakeDir: env.flakeDir,
     todoFile: env.todoFile,
     prefs: { ...stored, asciiBorders: ascii },
@@ -72,10 +103,13 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   process.stdout.write(ENTER_ALT_SCREEN);
   process.on('exit', leave);
   try {
-    const instance = render(<App controller={controller} />, { exitOnCtrlC: true, patchConsole: false, incrementalRendering: false, maxFps: 30 });
+    // Ctrl-C is a key of the console (cancel a run, or quit after asking), not an instant exit
+    const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 15 });
     void controller.start();
     await instance.waitUntilExit();
+    controller.dispose();
   } finally {
+    runs.close();
     leave();
     await flush();
     await env.dispose?.();
