@@ -12,8 +12,10 @@ interface Scene {
   what: string;
   /** keys sent one after another, each a tmux key name or literal text */
   keys: string[];
-  /** text the screen shows once the scene is ready */
-  ready: string;
+  /** what the screen shows once the scene is ready */
+  ready: string | RegExp;
+  cols?: number;
+  rows?: number;
 }
 
 const SCENES: Scene[] = [
@@ -21,16 +23,33 @@ const SCENES: Scene[] = [
   { file: 'generations.png', what: 't460 selected: reboot needed, generations focused', keys: ['j', 'j', '2', 'j'], ready: 'reboot needed' },
   { file: 'filter.png', what: 'fuzzy filter on the todos while typing', keys: ['3', '/', 'nas'], ready: 'matches' },
   { file: 'help.png', what: 'the help overlay', keys: ['?'], ready: 'nixdeck keys' },
+  {
+    file: 'runs.png',
+    what: 'two rebuilds at once: hq builds, t460 switches (this pane), both marked in the hosts list',
+    keys: ['b', '1', 'j', 'j', 's', 'y'],
+    ready: /t460 · switch · running[\s\S]*builds [1-5]\/6/,
+  },
+  {
+    file: 'runs-wide.png',
+    what: 'the same two runs side by side at 120x30',
+    keys: ['b', '1', 'j', 'j', 's', 'y'],
+    ready: /hq · build · running[\s\S]*builds [1-5]\/6/,
+    cols: 120,
+    rows: 30,
+  },
+  { file: 'failed.png', what: "a failed run leads with what went wrong: nas's build", keys: ['1', 'j', 'b'], ready: /nas · build · failed/ },
 ];
 
 const COLS = 80;
 const ROWS = 24;
 
 async function shoot(scene: Scene, work: string): Promise<void> {
+  const cols = scene.cols ?? COLS;
+  const rows = scene.rows ?? ROWS;
   const session: TmuxSession = await startSession({
     command: ['node', path.resolve('dist/nixdeck.js'), '--demo'],
-    cols: COLS,
-    rows: ROWS,
+    cols,
+    rows,
     env: { FORCE_COLOR: '3', XDG_CONFIG_HOME: path.join(work, 'config'), TMPDIR: work },
   });
   try {
@@ -39,11 +58,11 @@ async function shoot(scene: Scene, work: string): Promise<void> {
       await sendKeys(session, key);
       await sleep(150);
     }
-    await waitForText(session, scene.ready);
+    await waitForText(session, scene.ready, { timeoutMs: 30_000 });
     await sleep(200);
     const screen = await capture(session, { escapes: true, trailingSpaces: true });
     const svgPath = path.join(work, `${scene.file}.svg`);
-    await writeFile(svgPath, ansiScreenToSvg(screen, { cols: COLS, rows: ROWS }));
+    await writeFile(svgPath, ansiScreenToSvg(screen, { cols, rows }));
     await execa('rsvg-convert', ['-o', path.join('screenshots', scene.file), svgPath]);
     console.log(`screenshots/${scene.file}: ${scene.what}`);
   } finally {
