@@ -104,7 +104,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   process.on('exit', leave);
   try {
     // Ctrl-C is a key of the console (cancel a run, or quit after asking), not an instant exit
-    const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 15 });
+    const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
     void controller.start();
     await instance.waitUntilExit();
     controller.dispose();
