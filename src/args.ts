@@ -94,8 +94,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   // `config set KEY VALUE`: the value is taken as it is, even when it starts with a dash
   // (`config set rebuildFlags "--show-trace -L"`), so it is set aside before options are parsed.
   const at = argv.indexOf('config');
-  const setValue = at >= 0 && argv[at + 1] === 'set' && argv.length > at + 3 ? argv[at + 3] : undefined;
-  const args = setValue === undefined ? [...argv] : [...argv.slice(0, at + 3), ...argv.slice(at + 4)];
+  const valueAt = argv[at + 3] === '--' ? at + 4 : at + 3; // `config set KEY -- VALUE` works too
+  const setValue = at >= 0 && argv[at + 1] === 'set' && argv.length > valueAt ? argv[valueAt] : undefined;
+  const args = setValue === undefined ? [...argv] : [...argv.slice(0, at + 3), ...argv.slice(valueAt + 1)];
   let parsed;
   try {
     parsed = parseArgs({

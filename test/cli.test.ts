@@ -52,6 +52,7 @@ describe('argument parsing', () => {
     // a value that looks like an option is still the value
     expect(parseInvocation(['config', 'set', 'rebuildFlags', '--show-trace -L'])).toMatchObject({ key: 'rebuildFlags', value: '--show-trace -L' });
     expect(parseInvocation(['--root', '/r', 'config', 'set', 'rebuildFlags', '-L'])).toMatchObject({ value: '-L', options: { root: '/r' } });
+    expect(parseInvocation(['config', 'set', 'rebuildFlags', '--', '--rebuild'])).toMatchObject({ value: '--rebuild' });
   });
   it.each([[['--nope']], [['bogus']], [['todo', 'maybe', 'x']], [['hosts', 'extra']], [['config', 'set', 'k']], [['--flake']]])('rejects %j', (argv) => {
     expect(() => parseInvocation(argv)).toThrow(UsageError);
