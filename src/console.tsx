@@ -3,6 +3,7 @@ import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
 import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
 import { Controller, type Services } from './state/controller.js';
+import type { GenerationOps } from './state/generations.js';
 import type { RunsService } from './state/runs.js';
 import { type Environment, localEnvironment } from './system/context.js';
 import type { PrefsStore } from './system/prefs.js';
@@ -26,6 +27,7 @@ function lazyRuns(env: Environment): RunsService & { close(): void } {
     start: async (request) => (await get()).start(request),
     cancel: async (id) => (await get()).cancel(id),
     recent: async () => (await get()).recent(),
+    adopt: async (id) => (await get()).adopt(id),
     watch(id, onUpdate) {
       let stop: (() => void) | null = null;
       void get().then((service) => {
@@ -40,9 +42,31 @@ function lazyRuns(env: Environment): RunsService & { close(): void } {
   };
 }
 
-export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void, runs?: RunsService): Services {
+/**
+ * The generation operations (switch, diff, prune), loaded on first use like the runs service:
+ * nix on this machine, or the demo's stand-ins when `demo` is set.
+ */
+export function lazyGenerations(env: Environment, demo: boolean): GenerationOps {
+  let loaded: Promise<GenerationOps> | null = null;
+  const get = () =>
+    (loaded ??= import('./generationOpsService.js').then((m) => (demo ? m.createDemoGenerationOps(env) : m.createGenerationOps(env))));
+  return {
+    // answered here, without loading anything: the same words as the generations pane
+    refusal: (host) => (demo || host.local ? null : `${host.name} is not this machine (${env.hostname}): its generations are not reachable yet`),
+    runningSystem: async (host) => (await get()).runningSystem(host),
+    diff: async (host, from, to) => (await get()).diff(host, from, to),
+    closureSizes: async (host, paths) => (await get()).closureSizes(host, paths),
+    estimateFreed: async (host, deleted, kept) => (await get()).estimateFreed(host, deleted, kept),
+    needsPassword: async (host, op) => (await get()).needsPassword(host, op),
+    activate: async (request) => (await get()).activate(request),
+    deleteGenerations: async (request) => (await get()).deleteGenerations(request),
+  };
+}
+
+export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void, runs?: RunsService, generations?: GenerationOps): Services {
   return {
     ...(runs ? { runs } : {}),
+    ...(generations ? { generations } : {}),
     bell: () => process.stdout.write('\x07'),
     hostname: env.hostname,
     listFolderHosts: env.listFolderHosts,
@@ -87,7 +111,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   };
   const ascii = options.ascii || stored.asciiBorders || process.env.TERM === 'linux';
   const runs = lazyRuns(env);
-  const controller = new Controller(consoleServices(env, save, runs), {
+  const controller = new Controller(consoleServices(env, save, runs, lazyGenerations(env, prefs === null)), {
     flakeDir: env.flakeDir,
     todoFile: env.todoFile,
     prefs: { ...stored, asciiBorders: ascii },

@@ -20,6 +20,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   // hidden: the step runner of a rollback/switch run (and of prune when it needs sudo)
   if (argv[0] === '__activate') return (await import('./system/activate.js')).activateMain(argv.slice(1));
   if (argv[0] === '__demo-rebuild') return (await import('./system/demoRebuild.js')).demoRebuildMain(argv.slice(1));
+  // hidden: the demo's stand-in for __activate (moves the demo folder's links, runs no nix)
+  if (argv[0] === '__demo-activate') return (await import('./system/demoGenerations.js')).demoActivateMain(argv.slice(1));
   let invocation: Invocation;
   try {
     invocation = parseInvocation(argv);

@@ -7,12 +7,28 @@ import type { RunPhase, RunsService, RunView } from './state/runs.js';
 import { type History, loadHistory, runKey } from './system/history.js';
 import { cancelRun } from './system/runLauncher.js';
 import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from './system/rebuilds.js';
-import { listRuns, LOG_FILE, type RunInfo, runInfoAt } from './system/runStore.js';
+import { listRuns, LOG_FILE, type RunInfo, runInfoAt, runsDir } from './system/runStore.js';
 import { summaryOf, type TrackedRun, trackRun } from './system/runTracking.js';
 
 /** Finished runs offered again at start: those that ended in the last day. */
 const RECENT_MS = 24 * 3_600_000;
 const RECENT_FINISHED = 6;
+
+/** Step runners of a switch/boot/test to a generation: `nixdeck __activate '{"generation":N,…}'`. */
+const STEP_RUNNERS = new Set(['__activate', '__demo-activate']);
+
+/** The generation an activation run switches to, from its argv; undefined for a rebuild. */
+export function activationGeneration(argv: readonly string[]): number | undefined {
+  const at = argv.findIndex((word) => STEP_RUNNERS.has(word));
+  const json = at >= 0 ? argv[at + 1] : undefined;
+  if (json === undefined) return undefined;
+  try {
+    const request = JSON.parse(json) as { kind?: unknown; generation?: unknown };
+    return request.kind === 'activate' && typeof request.generation === 'number' ? request.generation : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface Watched {
   tracked: TrackedRun;
@@ -44,7 +60,9 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
       });
       etaMs = estimate.remainingMs;
     }
+    const generation = meta ? activationGeneration(meta.argv) : undefined;
     return {
+      ...(generation !== undefined ? { generation } : {}),
       id: w.info.id,
       host: meta?.host ?? '?',
       action: (meta?.action ?? 'build') as RebuildAction,
@@ -112,6 +130,15 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
       const keep = runs.filter((r) => r.state === 'running' || (r.exit && now() - Date.parse(r.exit.endedAt) < RECENT_MS)).slice(0, RECENT_FINISHED + runs.filter((r) => r.state === 'running').length);
       const h = await historyNow();
       return keep.map((info) => view(ensureWatched(info), h));
+    },
+    async adopt(id) {
+      if (watched.has(id)) return true;
+      // an id, not a prefix: the console only adopts runs it was just told about
+      if (!/^[\w.-]+$/.test(id)) return false;
+      const info = await runInfoAt(path.join(runsDir(setup.stateDir), id));
+      if (info.meta?.id !== id) return false;
+      ensureWatched(info);
+      return true;
     },
     watch(id, onUpdate) {
       const w = watched.get(id);

@@ -18,11 +18,13 @@ import {
 } from '../core/generationOps.js';
 import { isValidHostName, mergeHosts } from '../core/hosts.js';
 import { type KeepPolicy, planPrune, type PrunePlan } from '../core/keepPolicy.js';
+import { pinsOf } from '../core/pins.js';
 import type { Generation, GenerationList, Host } from '../core/types.js';
 import { runStepsHere, startActivation } from '../system/activate.js';
 import { closureSizes, diffClosures, estimateFreed, type FreedEstimate } from '../system/closures.js';
 import type { Environment } from '../system/context.js';
 import { type CommandRunner, localRunner } from '../system/exec.js';
+import { openPrefs } from '../system/prefs.js';
 import { SYSTEM_PROFILE } from '../system/profileReader.js';
 import { sudoModeFor } from '../system/rebuilds.js';
 import { type Io, printJson, table } from './io.js';
@@ -36,6 +38,8 @@ export interface OpsDeps {
   /** ask a yes/no question; default No */
   confirm(question: string): Promise<boolean>;
   now(): number;
+  /** the host's generations pinned in the preferences (P in the console); prune keeps them */
+  storedPins?(host: string): number[];
 }
 
 export const processDeps: OpsDeps = {
@@ -43,6 +47,13 @@ export const processDeps: OpsDeps = {
   interactive: Boolean(process.stdin.isTTY),
   confirm: askYesNo,
   now: Date.now,
+  storedPins(host) {
+    try {
+      return pinsOf(openPrefs().get().pins, host);
+    } catch {
+      return [];
+    }
+  },
 };
 
 /** `question [y/N] ` on standard error; only y or yes (any case) is a yes; end of input is No. */
@@ -229,6 +240,9 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
   const loaded = await loadGenerations(env, io, args.host);
   if (!loaded.ok) return loaded.code;
   const { host, list, profile } = loaded;
+  // and the pins stored with P in the console (not in the demo, which leaves the preferences alone)
+  for (const n of env.label === 'demo' ? [] : (deps.storedPins?.(host.name) ?? [])) if (!pinned.includes(n)) pinned.push(n);
+  pinned.sort((a, b) => a - b);
   const policy: KeepPolicy = {
     ...(args.keep !== undefined ? { keepLast: Number(args.keep) } : {}),
     ...(args.keepDays !== undefined ? { keepDays: Number(args.keepDays) } : {}),

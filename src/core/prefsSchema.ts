@@ -1,3 +1,5 @@
+import { parsePins } from './pins.js';
+
 /** Everything the console remembers, with its type, default and a line for `config list`. */
 export interface Prefs {
   flake?: string;
@@ -9,6 +11,8 @@ export interface Prefs {
   rebuildExecutable?: string;
   rebuildFlags?: string;
   bell: boolean;
+  /** pinned generations per host, `hq:12,40;t460:3` (see core/pins.ts); prune never deletes them */
+  pins?: string;
 }
 
 export const PANES = ['hosts', 'generations', 'todos'] as const;
@@ -17,7 +21,9 @@ export type PaneId = (typeof PANES)[number];
 type PrefSpec =
   | { type: 'string'; description: string; default?: undefined }
   | { type: 'boolean'; description: string; default: boolean }
-  | { type: 'enum'; values: readonly string[]; description: string; default: string };
+  | { type: 'enum'; values: readonly string[]; description: string; default: string }
+  /** a string in the pins format of core/pins.ts; '' means none */
+  | { type: 'pins'; description: string; default?: undefined };
 
 export const PREF_SPECS = {
   flake: { type: 'string', description: 'flake folder used when --flake is not given' },
@@ -29,6 +35,7 @@ export const PREF_SPECS = {
   rebuildExecutable: { type: 'string', description: 'the nixos-rebuild to run (a path or a name in PATH); default nixos-rebuild' },
   rebuildFlags: { type: 'string', description: 'extra flags for every rebuild, split at spaces (e.g. "--show-trace -L")' },
   bell: { type: 'boolean', default: true, description: 'ring the terminal bell when a rebuild ends' },
+  pins: { type: 'pins', description: 'generations prune never deletes, per host: "hq:12,40;t460:3" (P in the console)' },
 } as const satisfies Record<keyof Prefs, PrefSpec>;
 
 export type PrefKey = keyof typeof PREF_SPECS;
@@ -59,6 +66,11 @@ function checkValue(key: PrefKey, v: unknown): string | null {
   const spec: PrefSpec = PREF_SPECS[key];
   if (spec.type === 'string') return typeof v === 'string' && v !== '' ? null : `"${key}" must be a non-empty string`;
   if (spec.type === 'boolean') return typeof v === 'boolean' ? null : `"${key}" must be true or false`;
+  if (spec.type === 'pins') {
+    if (typeof v !== 'string') return `"${key}" must be a string like "hq:12,40;t460:3"`;
+    const parsed = parsePins(v);
+    return parsed.ok ? null : `"${key}" must look like "hq:12,40;t460:3": ${parsed.error}`;
+  }
   return typeof v === 'string' && spec.values.includes(v) ? null : `"${key}" must be one of ${spec.values.join(', ')}`;
 }
 

@@ -1,8 +1,12 @@
+import type { ClosureDiff } from '../core/closureDiff.js';
 import { createFuzzyIndex, type FuzzyHit, type FuzzyIndex } from '../core/fuzzy.js';
+import type { ActivationAction } from '../core/generationOps.js';
+import type { KeepPolicy, PrunePlan } from '../core/keepPolicy.js';
 import { PANES, type PaneId, type Prefs } from '../core/prefsSchema.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import type { Generation, GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { TodoSnapshot } from '../system/todoFile.js';
+import type { FreedSpace } from './generations.js';
 import type { RunPhase, RunView } from './runs.js';
 
 export type Loadable<T> =
@@ -46,13 +50,76 @@ export interface RunPaneState {
   matchCount: number;
 }
 
+/** A change to a host's generations waiting for the sudo password. */
+export type PendingGenerationOp =
+  | { kind: 'activate'; generation: number; action: ActivationAction }
+  | { kind: 'delete'; generations: number[] };
+
+/** One choice of the switch confirmation; `already` says why it would change nothing. */
+export interface ActivationChoice {
+  action: ActivationAction;
+  already: string | null;
+}
+
 /** A question that has the keyboard until it is answered; every one defaults to No. */
 export type Dialog =
   | { kind: 'confirmRun'; host: string; action: RebuildAction; local: boolean }
   /** the typed password itself is not in the state, only how many characters it has */
   | { kind: 'password'; host: string; action: RebuildAction; local: boolean; length: number }
   | { kind: 'confirmCancel'; runId: string; host: string; action: RebuildAction }
-  | { kind: 'confirmQuit'; running: { host: string; action: RebuildAction }[] };
+  | { kind: 'confirmQuit'; running: { host: string; action: RebuildAction }[] }
+  /** switch now / boot next time / test / No, for a generation (the diff stays above it) */
+  | { kind: 'confirmActivate'; host: string; target: Generation; running: Generation | null; choices: ActivationChoice[] }
+  /** y/N to delete generations (the prune preview stays above it) */
+  | { kind: 'confirmDelete'; host: string; generations: number[] }
+  /** K: keep the newest N and/or those newer than D days */
+  | { kind: 'keepPolicy'; host: string; field: 'last' | 'days'; last: string; days: string; error: string | null }
+  /** the sudo password for a change to generations */
+  | { kind: 'opPassword'; host: string; op: PendingGenerationOp; length: number };
+
+export function isPasswordDialog(dialog: Dialog | null): dialog is Extract<Dialog, { kind: 'password' | 'opPassword' }> {
+  return dialog?.kind === 'password' || dialog?.kind === 'opPassword';
+}
+
+/** One side of a diff: a generation of the profile, or the running system when it is in none. */
+export interface DiffSide {
+  generation: Generation | null;
+  storePath: string;
+}
+
+/** A view over the body: the closure diff of two systems, or what a prune deletes and keeps. */
+export type GenerationView =
+  | {
+      kind: 'diff';
+      /** switch: Enter goes on to the confirmation; compare: only for reading */
+      purpose: 'switch' | 'compare';
+      host: string;
+      from: DiffSide;
+      to: DiffSide;
+      diff: Loadable<ClosureDiff>;
+      /** closure sizes of both sides, when nix knew them */
+      sizes: { from: number; to: number } | null;
+      /** first body line shown */
+      scroll: number;
+    }
+  | {
+      kind: 'prune';
+      host: string;
+      policy: KeepPolicy;
+      plan: PrunePlan;
+      /** the generations the plan was made from */
+      generations: Generation[];
+      /** closure size per deleted generation number; null while loading or unknown */
+      sizes: Loadable<Record<number, number>>;
+      freed: Loadable<FreedSpace>;
+      scroll: number;
+    };
+
+/** Per host: the generation marked for comparison (m) and those marked for deletion (Space). */
+export interface GenerationMarks {
+  compare: number | null;
+  remove: number[];
+}
 
 export interface HostRunState {
   phase: RunPhase;
@@ -159,6 +226,18 @@ export interface AppState {
     todos: ListPane<ParsedTodo>;
   };
   runs: RunsState;
+  /** a diff or a prune preview over the body, or null */
+  genView: GenerationView | null;
+  /** marks per host name */
+  marks: Record<string, GenerationMarks>;
+  /** generation changes are available (a GenerationOps service was given) */
+  genOpsAvailable: boolean;
+}
+
+export const NO_MARKS: GenerationMarks = { compare: null, remove: [] };
+
+export function marksOf(state: AppState, host: string): GenerationMarks {
+  return state.marks[host] ?? NO_MARKS;
 }
 
 export function emptyPane<T>(): ListPane<T> {

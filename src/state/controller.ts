@@ -14,6 +14,7 @@ import {
   FOCUS_ORDER,
   type FocusId,
   isListPane,
+  isPasswordDialog,
   type ListPane,
   type Loadable,
   type Notice,
@@ -24,6 +25,8 @@ import {
   selectedHostOf,
   selectedRunPane,
 } from './appState.js';
+import { GenerationActions } from './generationActions.js';
+import type { GenerationOps } from './generations.js';
 import { type LogWindow, logWindow, matchingLines } from './runLog.js';
 import type { RunsService, RunView, StartResult } from './runs.js';
 import { createStore, type Store } from './store.js';
@@ -41,6 +44,8 @@ export interface Services {
   savePrefs(changes: Partial<Prefs>): void;
   /** rebuild runs; without it the run keys say that runs are not available */
   runs?: RunsService;
+  /** switch to, compare and delete generations; without it those keys say they are not available */
+  generations?: GenerationOps;
   /** ring the terminal bell; called when a watched run ends and the `bell` preference is on */
   bell?(): void;
 }
@@ -67,6 +72,8 @@ export const DEFAULT_RUN_REFRESH_MS = Math.round(1000 / 15);
 /** The console's state and every action on it; the UI only renders and calls these. */
 export class Controller {
   readonly store: Store<AppState>;
+  /** switch, roll back, compare, mark, delete, prune, pin: the generations pane's actions */
+  readonly gens: GenerationActions;
   private todoItems: ParsedTodo[] = [];
   private folderHosts: string[] = [];
 
@@ -86,6 +93,8 @@ export class Controller {
   private runLogRows = 5;
   /** the sudo password being typed; never in the store, dropped once handed to runs.start */
   private password = '';
+  /** the host whose generations the generations pane lists */
+  private generationsHost: string | null = null;
   private disposed = false;
 
   constructor(
@@ -111,6 +120,20 @@ export class Controller {
       viewport: { hosts: 10, generations: 10, todos: 10 },
       panes: { hosts: emptyPane(), generations: emptyPane(), todos: emptyPane() },
       runs: emptyRuns(services.runs !== undefined, this.now()),
+      genView: null,
+      marks: {},
+      genOpsAvailable: services.generations !== undefined,
+    });
+    this.gens = new GenerationActions({
+      store: this.store,
+      ops: services.generations,
+      runs: services.runs,
+      now: () => this.now(),
+      disposed: () => this.disposed,
+      notify: (kind, text) => this.notify(kind, text),
+      savePrefs: (changes) => this.services.savePrefs(changes),
+      loadGenerations: (host) => this.loadGenerations(host),
+      openRun: (id) => this.openRun(id, { focus: false }),
     });
   }
 
@@ -171,8 +194,11 @@ export class Controller {
   }
 
   async loadGenerations(host: Host): Promise<void> {
-    this.store.update((s) => ({ ...s, generations: { ...s.generations, [host.name]: { status: 'loading' } } }));
-    this.refreshGenerationHits();
+    // read again (R, after a switch or a delete): the old list stays until the new one is there
+    if (this.state.generations[host.name]?.status !== 'ok') {
+      this.store.update((s) => ({ ...s, generations: { ...s.generations, [host.name]: { status: 'loading' } } }));
+      this.refreshGenerationHits();
+    }
     const result = await this.services.readGenerations(host);
     const value: Loadable<GenerationList> = result.ok
       ? { status: 'ok', value: result.list }
@@ -185,11 +211,20 @@ export class Controller {
     const host = this.selectedHost();
     const loaded = host ? this.state.generations[host.name] : undefined;
     const list = loaded?.status === 'ok' ? loaded.value.generations : [];
+    const sameHost = host !== undefined && host.name === this.generationsHost;
+    this.generationsHost = host?.name ?? null;
     this.store.update((s) => {
       const hits = filterGenerations(list, s.panes.generations.filter);
       const pane = s.panes.generations;
       const sameList = pane.hits.length > 0 && pane.hits[0]?.item === hits[0]?.item;
-      return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, ...(sameList ? {} : { cursor: 0, offset: 0 }) }, s.viewport.generations) } };
+      if (sameList) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits }, s.viewport.generations) } };
+      // the same host read again (after a switch or a delete): the same generation stays selected
+      const selected = pane.hits[pane.cursor]?.item.generation;
+      const at = sameHost && selected !== undefined ? hits.findIndex((h) => h.item.generation === selected) : -1;
+      if (at >= 0) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, cursor: at }, s.viewport.generations) } };
+      // the selected one was deleted: the cursor stays where it was, on its neighbour
+      if (sameHost && selected !== undefined && hits.length > 0) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits }, s.viewport.generations) } };
+      return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, cursor: 0, offset: 0 }, s.viewport.generations) } };
     });
   }
 
@@ -416,6 +451,8 @@ export class Controller {
       const error = password ? result.error.split(password).join('***') : result.error;
       return this.notify('error', `${action} on ${host} not started: ${error}`);
     }
+    // a new generation, or another one running: the list shows it once the run has ended
+    if (action === 'switch' || action === 'boot' || action === 'test') this.gens.refreshWhenDone(result.id, host);
     this.openRun(result.id, { focus: false });
     this.notify('info', `${action} started on ${host}`);
   }
@@ -425,17 +462,28 @@ export class Controller {
   /** y in a y/N dialog. Returns 'quit' when the question was whether to quit. */
   confirmDialog(): 'quit' | null {
     const dialog = this.state.dialog;
-    if (!dialog || dialog.kind === 'password') return null;
-    this.set({ dialog: null });
+    if (!dialog) return null;
     switch (dialog.kind) {
       case 'confirmRun':
+        this.set({ dialog: null });
         void this.prepareRun(dialog.host, dialog.action, dialog.local);
         return null;
       case 'confirmCancel':
+        this.set({ dialog: null });
         void this.cancelRun(dialog.runId, dialog.host);
         return null;
       case 'confirmQuit':
+        this.set({ dialog: null });
         return 'quit';
+      case 'confirmDelete':
+        this.gens.confirmDelete();
+        return null;
+      // not y/N questions: switch/boot/test is chosen by its own key, the others take text
+      case 'confirmActivate':
+      case 'keepPolicy':
+      case 'password':
+      case 'opPassword':
+        return null;
     }
   }
 
@@ -449,30 +497,33 @@ export class Controller {
     if (dialog.kind === 'confirmRun' || dialog.kind === 'password') notice = { kind: 'info', text: `${dialog.action} on ${dialog.host} not started` };
     if (dialog.kind === 'confirmCancel') notice = { kind: 'info', text: `the ${dialog.action} on ${dialog.host} goes on` };
     this.set({ dialog: null, notice });
+    if (dialog.kind === 'opPassword') this.gens.passwordDismissed(dialog.host, dialog.op);
+    if (dialog.kind === 'confirmActivate' || dialog.kind === 'confirmDelete' || dialog.kind === 'keepPolicy') this.gens.declined(dialog);
   }
 
   typePassword(text: string): void {
     const dialog = this.state.dialog;
-    if (dialog?.kind !== 'password') return;
+    if (!isPasswordDialog(dialog)) return;
     this.password += text;
     this.set({ dialog: { ...dialog, length: [...this.password].length } });
   }
 
   erasePassword(): void {
     const dialog = this.state.dialog;
-    if (dialog?.kind !== 'password') return;
+    if (!isPasswordDialog(dialog)) return;
     this.password = [...this.password].slice(0, -1).join('');
     this.set({ dialog: { ...dialog, length: [...this.password].length } });
   }
 
-  /** Enter in the password field: hand the password to the runs service and forget it. */
+  /** Enter in the password field: hand the password to the service and forget it. */
   submitPassword(): void {
     const dialog = this.state.dialog;
-    if (dialog?.kind !== 'password') return;
+    if (!isPasswordDialog(dialog)) return;
     const password = this.password;
     this.password = '';
     this.set({ dialog: null });
-    void this.launch(dialog.host, dialog.action, password);
+    if (dialog.kind === 'opPassword') this.gens.passwordGiven(dialog.host, dialog.op, password);
+    else void this.launch(dialog.host, dialog.action, password);
   }
 
   // ---- runs: panes ----------------------------------------------------------------------------
@@ -769,6 +820,7 @@ export class Controller {
     const before = this.state.runs.views;
     const ended = [...updates.values()].some((v) => v.phase !== 'running' && before[v.id]?.phase === 'running');
     if (ended && this.state.prefs.bell) this.services.bell?.();
+    this.gens.onRunViews(updates.values());
     this.store.update((s) => {
       const views = { ...s.runs.views };
       let known = s.runs.known;

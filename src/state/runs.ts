@@ -19,6 +19,8 @@ export interface RunView {
   etaMs: number | null;
   /** where the full log is */
   logPath: string;
+  /** for a switch/boot/test to a generation (not a rebuild): that generation's number */
+  generation?: number;
 }
 
 export type StartResult = { ok: true; id: string } | { ok: false; error: string };
@@ -34,6 +36,11 @@ export interface RunsService {
   cancel(id: string): Promise<void>;
   /** runs still going and recent finished ones, newest first, for re-opening at start */
   recent(): Promise<RunView[]>;
+  /**
+   * Follow a run started elsewhere, e.g. a switch to another generation (GenerationOps.activate):
+   * afterwards watch() reports it like a run started here. False when there is no such run.
+   */
+  adopt(id: string): Promise<boolean>;
   /** live updates of one run (at most a few per second); returns the unsubscribe */
   watch(id: string, onUpdate: (view: RunView) => void): () => void;
 }

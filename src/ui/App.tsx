@@ -2,12 +2,13 @@ import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useSyncExternalStore } from 'react';
 import { type AppState, focusedList, isListPane, selectedRunPane, selectedRunView } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
-import { DialogBox } from './Dialog.js';
+import { DialogBox, dialogRows } from './Dialog.js';
 import { GenerationsPane } from './GenerationsPane.js';
+import { GenerationViewBox } from './GenerationView.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { HostsPane } from './HostsPane.js';
-import { type CommandId, findBinding, RUN_ACTIONS, splitTyped } from './keymap.js';
+import { type CommandId, findBinding, keyOfTyped, RUN_ACTIONS, splitTyped } from './keymap.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { RunsArea } from './RunPane.js';
 import { RunsList } from './RunsList.js';
@@ -30,7 +31,8 @@ export function App({ controller, size }: AppProps) {
   // The handler reads the controller's current state, never a render-time copy, so keys that
   // arrive before React re-renders still see the latest mode (Ink 6 re-subscribes late).
   useInput((input, key) => {
-    for (const part of splitTyped(input, key)) handleKey(controller, part, key, exit);
+    const parts = splitTyped(input, key);
+    for (const part of parts) handleKey(controller, part, parts.length > 1 ? keyOfTyped(part, key) : key, exit);
   });
 
   const layout = computeLayout(columns, rows);
@@ -48,7 +50,16 @@ export function App({ controller, size }: AppProps) {
   const dialog = state.dialog ? <DialogBox state={state} width={columns} height={layout.todosHeight} /> : null;
   const zoomed = state.focus === 'runs' && state.runs.zoomed && state.runs.open.length > 0;
   let main;
-  if (state.overlay === 'help') main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} />;
+  if (state.genView) {
+    // a diff or a prune preview; a question about it goes below it, as tall as it needs
+    const asking = state.dialog ? Math.min(Math.max(layout.todosHeight, body - 8), dialogRows(state, columns)) : 0;
+    main = (
+      <>
+        <GenerationViewBox state={state} controller={controller} width={columns} height={body - asking} />
+        {state.dialog ? <DialogBox state={state} width={columns} height={asking} /> : null}
+      </>
+    );
+  } else if (state.overlay === 'help') main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} />;
   else if (state.overlay === 'hostsError') main = <FlakeErrorOverlay state={state} width={columns} height={body} />;
   else if (state.overlay === 'runs') main = <RunsList state={state} width={columns} height={body} />;
   else if (zoomed)
@@ -108,6 +119,14 @@ export function handleKey(controller: Controller, input: string, key: Key, exit:
 
   if (state.dialog) return handleDialogKey(controller, input, key, exit);
 
+  if (state.genView) {
+    controller.dismissNotice();
+    if (scrollView(controller, input, key)) return;
+    if (key.return && state.genView.kind === 'diff' && state.genView.purpose === 'switch') controller.gens.continueToConfirm();
+    else if (key.escape || key.return || input === 'q' || (key.ctrl && input === 'c')) controller.gens.closeView();
+    return;
+  }
+
   if (state.overlay === 'runs') {
     if (key.escape || input === 'q' || input === 'L') controller.setOverlay('none');
     else if (key.return) controller.openFromList();
@@ -158,13 +177,48 @@ export function handleKey(controller: Controller, input: string, key: Key, exit:
   run(controller, binding.command, input, key, exit);
 }
 
-/** While a dialog is open it has every key; only y says yes, Enter means No. */
+/** j/k, arrows, PgUp/PgDn, Ctrl-d/u, g/G scroll the diff or prune view; true when the key did. */
+function scrollView(controller: Controller, input: string, key: Key): boolean {
+  const gens = controller.gens;
+  const plain = !key.ctrl && !key.meta;
+  if (key.downArrow || (plain && input === 'j')) gens.scroll(1);
+  else if (key.upArrow || (plain && input === 'k')) gens.scroll(-1);
+  else if (key.pageDown) gens.scrollPage(1, 1);
+  else if (key.pageUp) gens.scrollPage(-1, 1);
+  else if (key.ctrl && input === 'd') gens.scrollPage(1, 0.5);
+  else if (key.ctrl && input === 'u') gens.scrollPage(-1, 0.5);
+  else if (key.home || (plain && input === 'g')) gens.scrollToTop();
+  else if (key.end || (plain && input === 'G')) gens.scrollToBottom();
+  else return false;
+  return true;
+}
+
+/** While a dialog is open it has every key; only y (or s/b/t to switch) says yes, Enter means No. */
 function handleDialogKey(controller: Controller, input: string, key: Key, exit: () => void): void {
   const dialog = controller.state.dialog;
   if (!dialog) return;
   // Ctrl-C in a dialog means no, as Esc does
   const abort = key.escape || (key.ctrl && input === 'c');
-  if (dialog.kind === 'password') {
+  const plain = !key.ctrl && !key.meta;
+  if (dialog.kind === 'keepPolicy') {
+    controller.dismissNotice();
+    if (key.return) controller.gens.submitKeepPolicy();
+    else if (abort) controller.dismissDialog();
+    else if (key.backspace || key.delete) controller.gens.eraseKeepPolicy();
+    else if (key.tab || key.upArrow || key.downArrow) controller.gens.switchKeepField();
+    else if (input && plain) controller.gens.typeKeepPolicy(input);
+    return;
+  }
+  if (dialog.kind === 'confirmActivate' || dialog.kind === 'confirmDelete') {
+    controller.dismissNotice();
+    const choice = plain && dialog.kind === 'confirmActivate' ? ({ s: 'switch', b: 'boot', t: 'test' } as const)[input as 's' | 'b' | 't'] : undefined;
+    if (choice) controller.gens.chooseActivation(choice);
+    else if (plain && input === 'y' && dialog.kind === 'confirmDelete') controller.confirmDialog();
+    else if (scrollView(controller, input, key)) return;
+    else if (abort || key.return || (plain && (input === 'n' || input === 'N' || input === 'q'))) controller.dismissDialog();
+    return;
+  }
+  if (dialog.kind === 'password' || dialog.kind === 'opPassword') {
     if (key.return) controller.submitPassword();
     else if (abort) controller.dismissDialog();
     else if (key.backspace || key.delete) controller.erasePassword();
@@ -193,9 +247,7 @@ function run(controller: Controller, command: CommandId, input: string, key: Key
     case 'escape':
       return controller.dismissNotice();
     case 'focusNext':
-      return controller.focusNext(1);
-    case 'focusPrev':
-      return controller.focusNext(-1);
+      return controller.focusNext(key.shift ? -1 : 1);
     case 'focusHosts':
       return controller.focus('hosts');
     case 'focusGenerations':
@@ -206,22 +258,21 @@ function run(controller: Controller, command: CommandId, input: string, key: Key
       return controller.focus('runs');
     case 'cycleRun':
       return controller.cycleRun(input === '[' ? -1 : 1);
-    case 'down':
-      return inRuns ? controller.scrollRun(1) : controller.move(1);
-    case 'up':
-      return inRuns ? controller.scrollRun(-1) : controller.move(-1);
-    case 'top':
-      return inRuns ? controller.scrollRunToTop() : controller.moveTo(0);
-    case 'bottom':
+    case 'move': {
+      const step = key.downArrow || input === 'j' ? 1 : -1;
+      return inRuns ? controller.scrollRun(step) : controller.move(step);
+    }
+    case 'ends':
+      if (key.home || input === 'g') return inRuns ? controller.scrollRunToTop() : controller.moveTo(0);
       return inRuns ? controller.followRun() : controller.moveTo(Number.MAX_SAFE_INTEGER);
-    case 'halfDown':
-      return inRuns ? controller.scrollRunPage(1, 0.5) : controller.halfPage(1);
-    case 'halfUp':
-      return inRuns ? controller.scrollRunPage(-1, 0.5) : controller.halfPage(-1);
-    case 'pageDown':
-      return inRuns ? controller.scrollRunPage(1, 1) : controller.move(rows);
-    case 'pageUp':
-      return inRuns ? controller.scrollRunPage(-1, 1) : controller.move(-rows);
+    case 'halfPage': {
+      const direction = input === 'd' ? 1 : -1;
+      return inRuns ? controller.scrollRunPage(direction, 0.5) : controller.halfPage(direction);
+    }
+    case 'page': {
+      const direction = key.pageDown ? 1 : -1;
+      return inRuns ? controller.scrollRunPage(direction, 1) : controller.move(direction * rows);
+    }
     case 'filter':
       return controller.startFilter();
     case 'toggleTodo':
@@ -249,6 +300,22 @@ function run(controller: Controller, command: CommandId, input: string, key: Key
       if (controller.requestQuit()) exit();
       return;
     }
+    case 'switchGeneration':
+      return controller.gens.switchSelected();
+    case 'rollback':
+      return controller.gens.rollback();
+    case 'markCompare':
+      return controller.gens.toggleCompareMark();
+    case 'diffGenerations':
+      return controller.gens.diffSelected();
+    case 'markDelete':
+      return controller.gens.toggleDeleteMark();
+    case 'deleteMarked':
+      return controller.gens.deleteMarked();
+    case 'keepPolicy':
+      return controller.gens.openKeepPolicy();
+    case 'pinGeneration':
+      return controller.gens.togglePin();
     case 'refresh':
       return controller.refresh();
     case 'flakeError':

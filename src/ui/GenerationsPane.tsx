@@ -1,21 +1,34 @@
 import { Box, Text } from 'ink';
 import { useEffect } from 'react';
 import type { Generation } from '../core/types.js';
-import { type AppState, generationRowText, selectedHostOf } from '../state/appState.js';
+import { pinsOf } from '../core/pins.js';
+import { type AppState, type GenerationMarks, generationRowText, marksOf, selectedHostOf } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { Highlight } from './Highlight.js';
 import { highlightRanges } from '../core/fuzzy.js';
 import { fit } from './text.js';
 
-function shortMarkers(g: Generation): string {
-  if (g.status !== 'ok') return g.status;
-  return [g.current ? 'cur' : '', g.running ? 'run' : '', g.booted ? 'boot' : ''].filter(Boolean).join(' ');
+function shortMarkers(g: Generation, pinned: boolean): string {
+  const pin = pinned ? 'pin' : '';
+  if (g.status !== 'ok') return [g.status, pin].filter(Boolean).join(' ');
+  return [g.current ? 'cur' : '', g.running ? 'run' : '', g.booted ? 'boot' : '', pin].filter(Boolean).join(' ');
 }
 
-function detailLine(g: Generation): string {
+/** The mark column: * marked for deletion, = marked for comparison. */
+function markCell(n: number, marks: GenerationMarks): string {
+  if (marks.remove.includes(n)) return '*';
+  if (marks.compare === n) return '=';
+  return ' ';
+}
+
+function detailLine(g: Generation, pinned: boolean, marks: GenerationMarks): string {
   const states = [g.current && 'current', g.running && 'running', g.booted && 'booted'].filter(Boolean).join(', ');
-  const parts = [`#${g.generation}`, `${g.date.slice(0, 10)} ${g.date.slice(11, 16)} UTC`, g.nixosVersion];
+  // what the user set comes first, so that a narrow pane still shows it
+  const set = [pinned && 'pinned', marks.remove.includes(g.generation) && 'marked for deletion', marks.compare === g.generation && 'marked for comparison']
+    .filter(Boolean)
+    .join(', ');
+  const parts = [`#${g.generation}`, ...(set ? [set] : []), `${g.date.slice(0, 10)} ${g.date.slice(11, 16)} UTC`, g.nixosVersion];
   if (states) parts.push(states);
   if (g.specialisations.length > 0) parts.push(`spec: ${g.specialisations.join(', ')}`);
   if (g.configurationRevision !== 'Unknown') parts.push(`rev ${g.configurationRevision.slice(0, 7)}`);
@@ -34,9 +47,12 @@ export function GenerationsPane({ state, controller, width, height }: { state: A
   useEffect(() => controller.setViewport('generations', rows), [controller, rows]);
   const focused = state.focus === 'generations';
   const selected = pane.hits[pane.cursor]?.item;
-  const info = [host?.name, list ? `${list.generations.length}` : '', pane.filter ? `/${pane.filter}` : ''].filter(Boolean).join(' · ');
+  const pins = new Set(host ? pinsOf(state.prefs.pins, host.name) : []);
+  const marks = host ? marksOf(state, host.name) : { compare: null, remove: [] };
+  const marked = marks.remove.length > 0 ? `${marks.remove.length} marked` : '';
+  const info = [host?.name, list ? `${list.generations.length}` : '', marked, pane.filter ? `/${pane.filter}` : ''].filter(Boolean).join(' · ');
   const visible = pane.hits.slice(pane.offset, pane.offset + rows);
-  const markerWidth = Math.max(4, ...visible.map((h) => shortMarkers(h.item).length));
+  const markerWidth = Math.max(4, ...visible.map((h) => shortMarkers(h.item, pins.has(h.item.generation)).length));
   const rowWidth = Math.max(8, inner - 2 - markerWidth - 1);
   const ranges = highlightRanges(visible.map((h) => generationRowText(h.item)), pane.filter);
   let body;
@@ -61,11 +77,15 @@ export function GenerationsPane({ state, controller, width, height }: { state: A
           return (
             <Box key={g.generation}>
               <Text inverse={isSel && focused} bold={isSel} wrap="truncate-end">
-                {isSel ? '>' : ' '} <Highlight text={fit(generationRowText(g), rowWidth)} ranges={ranges[i] ?? []} />
+                {isSel ? '>' : ' '}
+                <Text color={marks.remove.includes(g.generation) ? 'red' : 'magenta'} bold>
+                  {markCell(g.generation, marks)}
+                </Text>
+                <Highlight text={fit(generationRowText(g), rowWidth)} ranges={ranges[i] ?? []} />
               </Text>
               <Text color={g.status === 'ok' ? (g.running ? 'green' : 'cyan') : 'red'} wrap="truncate-end">
                 {' '}
-                {fit(shortMarkers(g), markerWidth)}
+                {fit(shortMarkers(g, pins.has(g.generation)), markerWidth)}
               </Text>
             </Box>
           );
@@ -83,7 +103,7 @@ export function GenerationsPane({ state, controller, width, height }: { state: A
         {body}
       </Box>
       <Text dimColor wrap="truncate-end">
-        {selected ? detailLine(selected) : ' '}
+        {selected ? detailLine(selected, pins.has(selected.generation), marks) : ' '}
       </Text>
     </Frame>
   );

@@ -14,19 +14,20 @@ interface Column {
   markers?: boolean;
 }
 
-/** Three columns so that every binding fits one 80x24 screen. */
+/** Three columns so that every binding fits one 80x24 screen (20 rows under the title). */
 const COLUMNS: Column[] = [
-  { groups: ['Move', 'Panes'] },
+  { groups: ['Move', 'Panes', 'Filter', 'General'] },
   {
-    groups: ['Runs', 'Run pane', 'Filter'],
+    groups: ['Runs', 'Run pane', 'Todos'],
     notes: { 'Run pane': ['panes side by side ≥120 cols,', 'else stacked or paged by [ ]'] },
   },
-  { groups: ['Todos', 'General'], markers: true },
+  { groups: ['Generations'], markers: true },
 ];
 
 const HEADINGS: Partial<Record<Group, string>> = {
   Runs: 'Runs (on the selected host)',
   'Run pane': 'Run pane (4)',
+  Generations: 'Generations (2)',
 };
 
 function markers(ascii: boolean): [string, string][] {
@@ -34,12 +35,22 @@ function markers(ascii: boolean): [string, string][] {
     ['cur', 'current profile'],
     ['run', 'running system'],
     ['boot', 'booted system'],
+    ['pin', 'pinned: kept'],
+    ['*', 'marked: delete'],
+    ['=', 'marked: diff'],
     ['local', 'this machine'],
     [phaseGlyph('running', ascii), 'run going'],
-    [phaseGlyph('succeeded', ascii), 'last run ok'],
-    [phaseGlyph('failed', ascii), 'last run failed'],
+    [`${phaseGlyph('succeeded', ascii)} ${phaseGlyph('failed', ascii)}`, 'run ok/failed'],
     [`${phaseGlyph('partial', ascii)} ${phaseGlyph('cancelled', ascii)}`, 'partial/cancelled'],
   ];
+}
+
+/** How many lines a column takes: headings, bindings, notes, markers. */
+function columnLines(column: Column, ascii: boolean): number {
+  let n = 0;
+  for (const group of column.groups) n += 1 + KEYMAP.filter((b) => b.group === group).length + (column.notes?.[group]?.length ?? 0);
+  if (column.markers) n += 1 + markers(ascii).length;
+  return n;
 }
 
 function naturalWidth(column: Column, ascii: boolean): number {
@@ -70,6 +81,9 @@ export function HelpOverlay({ width, height, ascii = false }: { width: number; h
   const title = ' nixdeck keys ';
   const closes = '(Esc, q or ? closes) ';
   const restRule = Math.max(0, width - 2 - cellWidth(title) - cellWidth(closes));
+  // the closing rule only when every column fits above it
+  const longest = Math.max(...COLUMNS.map((c) => columnLines(c, ascii)));
+  const closingRule = height - 2 >= longest;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text color="cyan" wrap="truncate-end">
@@ -80,7 +94,7 @@ export function HelpOverlay({ width, height, ascii = false }: { width: number; h
         <Text dimColor>{closes}</Text>
         {rule.repeat(restRule)}
       </Text>
-      <Box height={Math.max(0, height - 2)} overflow="hidden">
+      <Box height={Math.max(0, height - (closingRule ? 2 : 1))} overflow="hidden">
         {COLUMNS.map((column, c) => {
           const colWidth = widths[c] ?? 0;
           return (
@@ -120,9 +134,11 @@ export function HelpOverlay({ width, height, ascii = false }: { width: number; h
           );
         })}
       </Box>
-      <Text color="cyan" wrap="truncate-end">
-        {rule.repeat(Math.max(0, width))}
-      </Text>
+      {closingRule ? (
+        <Text color="cyan" wrap="truncate-end">
+          {rule.repeat(Math.max(0, width))}
+        </Text>
+      ) : null}
     </Box>
   );
 }

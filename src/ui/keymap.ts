@@ -7,20 +7,15 @@ export type CommandId =
   | 'help'
   | 'escape'
   | 'focusNext'
-  | 'focusPrev'
   | 'focusHosts'
   | 'focusGenerations'
   | 'focusTodos'
   | 'focusRuns'
   | 'cycleRun'
-  | 'down'
-  | 'up'
-  | 'top'
-  | 'bottom'
-  | 'halfDown'
-  | 'halfUp'
-  | 'pageDown'
-  | 'pageUp'
+  | 'move'
+  | 'ends'
+  | 'halfPage'
+  | 'page'
   | 'filter'
   | 'toggleTodo'
   | 'hideDone'
@@ -36,10 +31,18 @@ export type CommandId =
   | 'zoom'
   | 'closeRun'
   | 'cancelRun'
+  | 'switchGeneration'
+  | 'rollback'
+  | 'markCompare'
+  | 'diffGenerations'
+  | 'markDelete'
+  | 'deleteMarked'
+  | 'keepPolicy'
+  | 'pinGeneration'
   | 'refresh'
   | 'flakeError';
 
-export type Group = 'Move' | 'Panes' | 'Filter' | 'Todos' | 'Runs' | 'Run pane' | 'General';
+export type Group = 'Move' | 'Panes' | 'Filter' | 'Todos' | 'Runs' | 'Run pane' | 'Generations' | 'General';
 
 export interface Binding {
   command: CommandId;
@@ -51,6 +54,8 @@ export interface Binding {
   panes?: readonly FocusId[];
   /** short word for the status bar; not shown there when absent */
   hint?: string;
+  /** the keys as the status bar writes them (default: keys) */
+  hintKeys?: string;
   /** the status bar shows the hint only in these panes (default: wherever the binding applies) */
   hintPanes?: readonly FocusId[];
   match(input: string, key: Key): boolean;
@@ -63,6 +68,7 @@ const ctrl = (c: string) => (input: string, key: Key) => key.ctrl && input === c
 const HOST_PANES: readonly FocusId[] = ['hosts', 'generations'];
 const LIST_PANES: readonly FocusId[] = ['hosts', 'generations', 'todos'];
 const RUN_PANES: readonly FocusId[] = ['runs'];
+const GENERATION_PANE: readonly FocusId[] = ['generations'];
 
 /** The rebuild action each run command starts. */
 export const RUN_ACTIONS: Partial<Record<CommandId, RebuildAction>> = {
@@ -79,16 +85,11 @@ export const RUN_ACTIONS: Partial<Record<CommandId, RebuildAction>> = {
  * binding that applies to the focused pane wins. Keys fit the help's 10-cell key column.
  */
 export const KEYMAP: readonly Binding[] = [
-  { command: 'down', keys: 'j ↓', description: 'move down', group: 'Move', hint: 'move', match: (i, k) => k.downArrow || ch('j')(i, k) },
-  { command: 'up', keys: 'k ↑', description: 'move up', group: 'Move', match: (i, k) => k.upArrow || ch('k')(i, k) },
-  { command: 'top', keys: 'g Home', description: 'go to the top', group: 'Move', match: (i, k) => k.home || ch('g')(i, k) },
-  { command: 'bottom', keys: 'G End', description: 'bottom / follow', group: 'Move', match: (i, k) => k.end || ch('G')(i, k) },
-  { command: 'halfDown', keys: 'Ctrl-d', description: 'half a page down', group: 'Move', match: ctrl('d') },
-  { command: 'halfUp', keys: 'Ctrl-u', description: 'half a page up', group: 'Move', match: ctrl('u') },
-  { command: 'pageDown', keys: 'PgDn', description: 'a page down', group: 'Move', match: (_i, k) => k.pageDown },
-  { command: 'pageUp', keys: 'PgUp', description: 'a page up', group: 'Move', match: (_i, k) => k.pageUp },
-  { command: 'focusNext', keys: 'Tab', description: 'next pane', group: 'Panes', hint: 'pane', hintPanes: LIST_PANES, match: (_i, k) => k.tab && !k.shift },
-  { command: 'focusPrev', keys: 'Shift-Tab', description: 'previous pane', group: 'Panes', match: (_i, k) => k.tab && k.shift },
+  { command: 'move', keys: 'j k ↓ ↑', description: 'move down / up', group: 'Move', hint: 'move', hintKeys: 'j/k', match: (i, k) => k.downArrow || k.upArrow || ch('j')(i, k) || ch('k')(i, k) },
+  { command: 'ends', keys: 'g G', description: 'top / bottom', group: 'Move', match: (i, k) => k.home || k.end || ch('g')(i, k) || ch('G')(i, k) },
+  { command: 'halfPage', keys: 'Ctrl-d/u', description: 'half page dn/up', group: 'Move', match: (i, k) => ctrl('d')(i, k) || ctrl('u')(i, k) },
+  { command: 'page', keys: 'PgDn PgUp', description: 'page down / up', group: 'Move', match: (_i, k) => k.pageDown || k.pageUp },
+  { command: 'focusNext', keys: 'Tab S-Tab', description: 'next / prev pane', group: 'Panes', hint: 'pane', hintKeys: 'Tab', hintPanes: LIST_PANES, match: (_i, k) => k.tab },
   { command: 'focusHosts', keys: '1', description: 'hosts pane', group: 'Panes', match: ch('1') },
   { command: 'focusGenerations', keys: '2', description: 'generations pane', group: 'Panes', match: ch('2') },
   { command: 'focusTodos', keys: '3', description: 'todos pane', group: 'Panes', match: ch('3') },
@@ -108,12 +109,20 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'nextMatch', keys: 'n N', description: 'next / prev match', group: 'Run pane', panes: RUN_PANES, match: (i, k) => ch('n')(i, k) || ch('N')(i, k) },
   { command: 'zoom', keys: 'z', description: 'zoom / unzoom', group: 'Run pane', panes: RUN_PANES, hint: 'zoom', match: ch('z') },
   { command: 'closeRun', keys: 'x', description: 'close if finished', group: 'Run pane', panes: RUN_PANES, hint: 'close', match: ch('x') },
-  { command: 'cancelRun', keys: 'c Ctrl-c', description: 'cancel run (asks)', group: 'Run pane', panes: RUN_PANES, hint: 'cancel', match: (i, k) => ch('c')(i, k) || ctrl('c')(i, k) },
+  { command: 'cancelRun', keys: 'c Ctrl-c', description: 'cancel run (asks)', group: 'Run pane', panes: RUN_PANES, hint: 'cancel', hintKeys: 'c', match: (i, k) => ch('c')(i, k) || ctrl('c')(i, k) },
+  { command: 'switchGeneration', keys: 'Enter', description: 'switch to it', group: 'Generations', panes: GENERATION_PANE, hint: 'switch', match: (_i, k) => k.return },
+  { command: 'rollback', keys: 'r', description: 'roll back', group: 'Generations', panes: HOST_PANES, match: ch('r') },
+  { command: 'markCompare', keys: 'm', description: 'mark to diff', group: 'Generations', panes: GENERATION_PANE, match: ch('m') },
+  { command: 'diffGenerations', keys: 'd', description: 'diff vs mark', group: 'Generations', panes: GENERATION_PANE, match: ch('d') },
+  { command: 'markDelete', keys: 'Space', description: 'mark delete', group: 'Generations', panes: GENERATION_PANE, hint: 'mark', match: (i, k) => i === ' ' && !k.ctrl },
+  { command: 'deleteMarked', keys: 'X', description: 'delete marked', group: 'Generations', panes: GENERATION_PANE, match: ch('X') },
+  { command: 'keepPolicy', keys: 'K', description: 'keep policy', group: 'Generations', panes: GENERATION_PANE, match: ch('K') },
+  { command: 'pinGeneration', keys: 'P', description: 'pin / unpin', group: 'Generations', panes: GENERATION_PANE, match: ch('P') },
   { command: 'refresh', keys: 'R', description: 'reload lists', group: 'General', match: ch('R') },
   { command: 'flakeError', keys: 'e', description: 'flake error', group: 'General', match: ch('e') },
   { command: 'escape', keys: 'Esc', description: 'close / clear', group: 'General', match: (_i, k) => k.escape },
   { command: 'help', keys: '?', description: 'this help', group: 'General', hint: 'help', match: ch('?') },
-  { command: 'quit', keys: 'q Ctrl-c', description: 'quit', group: 'General', hint: 'quit', match: (i, k) => ch('q')(i, k) || ctrl('c')(i, k) },
+  { command: 'quit', keys: 'q Ctrl-c', description: 'quit', group: 'General', hint: 'quit', hintKeys: 'q', match: (i, k) => ch('q')(i, k) || ctrl('c')(i, k) },
 ];
 
 const applies = (b: Binding, pane: FocusId): boolean => !b.panes || b.panes.includes(pane);
@@ -139,11 +148,22 @@ export function statusHints(pane: FocusId, extra: HintContext): { keys: string; 
     if (b.command === 'zoom' || b.command === 'searchLog') return (extra.openRuns ?? 0) > 0;
     return true;
   }).map((b) => ({
-    keys: b.command === 'down' ? 'j/k' : b.command === 'cancelRun' ? 'c' : b.command === 'quit' ? 'q' : b.keys,
-    hint: b.command === 'down' && pane === 'runs' ? 'scroll' : (b.hint ?? ''),
+    keys: b.hintKeys ?? b.keys,
+    hint: b.command === 'move' && pane === 'runs' ? 'scroll' : (b.hint ?? ''),
   }));
   if (extra.flakeError) hints.splice(hints.length - 2, 0, { keys: 'e', hint: 'flake error' });
   return hints;
+}
+
+/**
+ * One character of keys that arrived together ("5\r" typed fast, or pasted): Enter, Tab and
+ * Backspace inside such a chunk are those keys, not text.
+ */
+export function keyOfTyped(part: string, key: Key): Key {
+  if (part === '\r' || part === '\n') return { ...key, return: true };
+  if (part === '\t') return { ...key, tab: true };
+  if (part === '\x7f' || part === '\b') return { ...key, backspace: true };
+  return key;
 }
 
 /** Plain keys typed quickly arrive as one string ("jjj"); split them so each moves once. */

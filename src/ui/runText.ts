@@ -25,9 +25,10 @@ export function elapsedMs(view: RunView, nowMs: number): number {
   return Math.max(0, (view.endedAtMs ?? nowMs) - view.startedAtMs);
 }
 
-/** `⟳ hq · switch · running · 1m20s · ETA 3m10s` */
+/** `⟳ hq · switch · running · 1m20s · ETA 3m10s`; a switch to a generation: `⟳ hq · switch generation 42 · …` */
 export function runHeader(view: RunView, nowMs: number, ascii: boolean): string {
-  const parts = [`${phaseGlyph(view.phase, ascii)} ${view.host}`, view.action, view.phase, formatDuration(elapsedMs(view, nowMs))];
+  const what = view.generation !== undefined ? `${view.action} generation ${view.generation}` : view.action;
+  const parts = [`${phaseGlyph(view.phase, ascii)} ${view.host}`, what, view.phase, formatDuration(elapsedMs(view, nowMs))];
   if (view.phase === 'running' && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
   return parts.join(' · ');
 }

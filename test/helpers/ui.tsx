@@ -24,6 +24,7 @@ import { buildGenerationList } from '../../src/core/generations.js';
 import { DEFAULT_PREFS, type Prefs } from '../../src/core/prefsSchema.js';
 import type { GenerationLinkFacts, GenerationList, Host, ParsedTodo } from '../../src/core/types.js';
 import { Controller, type GenerationsResult, type Services } from '../../src/state/controller.js';
+import type { GenerationOps } from '../../src/state/generations.js';
 import type { RunsService } from '../../src/state/runs.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { readTodoFile, setTodoDone, type TodoSnapshot, type ToggleOutcome } from '../../src/system/todoFile.js';
@@ -164,6 +165,8 @@ export interface ConsoleOptions {
   prefs?: Partial<Prefs>;
   /** rebuild runs (test/ui/fakeRuns.ts); none by default */
   runs?: RunsService;
+  /** switch, diff and delete generations (test/ui/fakeGenerations.ts); none by default */
+  genOps?: GenerationOps;
   /** the terminal bell */
   bell?: () => void;
   /** controller options for runs: publish interval, clock */
@@ -249,6 +252,7 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     setTodoDone: toggle,
     savePrefs,
     ...(opts.runs ? { runs: opts.runs } : {}),
+    ...(opts.genOps ? { generations: opts.genOps } : {}),
     ...(opts.bell ? { bell: opts.bell } : {}),
   };
   const controller = new Controller(services, {

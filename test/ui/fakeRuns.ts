@@ -59,6 +59,7 @@ export class FakeRuns implements RunsService {
   startError: string | null = null;
   readonly startCalls: { host: string; action: RebuildAction; password?: string }[] = [];
   readonly cancelCalls: string[] = [];
+  readonly adoptCalls: string[] = [];
   recentViews: RunView[] = [];
   private readonly views = new Map<string, RunView>();
   private readonly watchers = new Map<string, Set<(view: RunView) => void>>();
@@ -74,6 +75,16 @@ export class FakeRuns implements RunsService {
     const id = `run${this.next++}`;
     this.views.set(id, makeView({ id, host: request.host, action: request.action }));
     return { ok: true, id };
+  }
+
+  /** A run started elsewhere (e.g. by a fake GenerationOps.activate), known from now on. */
+  addRun(view: RunView): void {
+    this.views.set(view.id, view);
+  }
+
+  async adopt(id: string): Promise<boolean> {
+    this.adoptCalls.push(id);
+    return this.views.has(id);
   }
 
   async cancel(id: string): Promise<void> {
