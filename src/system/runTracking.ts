@@ -71,7 +71,8 @@ export function recordRun(runDir: string): { finish(): Promise<void> } {
       const info = await tracked.done;
       const summary = summaryOf(info, tracked.progress);
       // only rebuilds say how long builds take; a rollback's activation would skew the ETA
-      const isRebuild = !info.meta?.argv.includes('__activate');
+      const argv = info.meta?.argv ?? [];
+      const isRebuild = !argv.includes('__activate') && !argv.includes('__demo-activate');
       const record = summary && isRebuild ? historyRecordOf(info, tracked.progress, summary) : null;
       if (record) await appendHistory(path.dirname(path.dirname(runDir)), record);
     },

@@ -201,3 +201,53 @@ describe.skipIf(reason !== null)('rebuild panes on the demo in tmux at 80x24', (
     }
   }, 90_000);
 });
+
+describe.skipIf(reason !== null)('switching generations on the demo in tmux at 80x24', () => {
+  it('picks a generation, reads the diff, confirms, watches the pane, and sees the markers move; prunes after a preview', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
+    const s = await startSession({
+      command: ['node', CLI, '--demo'],
+      cols: 80,
+      rows: 24,
+      env: { FORCE_COLOR: '3', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },
+    });
+    try {
+      await waitForText(s, (screen) => /> +291 .*cur run/.test(screen) && screen.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
+      await sendKeys(s, '2');
+      await sendKeys(s, 'j');
+      await sendKeys(s, 'Enter');
+      const diff = await waitForText(s, /what changes[\s\S]*packages: /);
+      expect(diff).toMatch(/to +290/);
+      expect(diff).toMatch(/closure .* → /);
+      // on to the question; Enter there means No and nothing happens
+      await sendKeys(s, 'Enter');
+      await waitForText(s, /generation 290 .*s\/b\/t or N/);
+      await sendKeys(s, 'Enter');
+      await waitForText(s, (screen) => !screen.includes('s/b/t or N') && /> +290/.test(screen));
+      expect(await capture(s)).toMatch(/291 .*cur run/);
+      // again, and switch
+      await sendKeys(s, 'Enter');
+      await waitForText(s, 'what changes');
+      await sendKeys(s, 'Enter');
+      await waitForText(s, 's/b/t or N');
+      await sendKeys(s, 's');
+      await waitForText(s, /switch.*generation 290|generation 290.*switch/);
+      const moved = await waitForText(s, (screen) => /290 .*cur run/.test(screen), { timeoutMs: 30_000 });
+      expect(moved).not.toMatch(/291 .*cur/);
+      // prune: mark the two oldest, preview, refuse with Enter, then delete with y
+      await sendKeys(s, '2');
+      await sendKeys(s, 'G');
+      await sendKeys(s, 'Space');
+      await sendKeys(s, 'k');
+      await sendKeys(s, 'Space');
+      await sendKeys(s, 'X');
+      const preview = await waitForText(s, /Delete 2 generations of hq \(231, 232\)\? y\/N/);
+      expect(preview).toMatch(/Keep \(56\)/);
+      await sendKeys(s, 'y');
+      await waitForText(s, (screen) => /Generations.*hq · 56/.test(screen), { timeoutMs: 20_000 });
+    } finally {
+      await stop(s);
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
