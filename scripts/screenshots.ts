@@ -37,6 +37,9 @@ const SCENES: Scene[] = [
     cols: 120,
     rows: 30,
   },
+  { file: 'diff.png', what: 'Enter on a generation: what changes from the running system', keys: ['2', 'j', 'Enter'], ready: /what changes[\s\S]*packages: / },
+  { file: 'confirm.png', what: 'then the question: switch, boot or test, default No', keys: ['2', 'j', 'Enter', 'Enter'], ready: 's/b/t or N' },
+  { file: 'prune.png', what: 'Space marks generations, X shows what goes and stays before asking', keys: ['2', 'G', 'Space', 'k', 'Space', 'X'], ready: /y\/N/ },
   { file: 'failed.png', what: "a failed run leads with what went wrong: nas's build", keys: ['1', 'j', 'b'], ready: /nas · build · failed/ },
 ];
 
