@@ -116,6 +116,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     todoFile: env.todoFile,
     prefs: { ...stored, asciiBorders: ascii },
     warning: prefs?.warning ?? null,
+    runRefreshMs: Math.round(1000 / Number(stored.refreshRate)),
   });
 
   let inAltScreen = true;

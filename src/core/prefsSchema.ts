@@ -11,12 +11,17 @@ export interface Prefs {
   rebuildExecutable?: string;
   rebuildFlags?: string;
   bell: boolean;
+  /** how often a run pane is redrawn while its log grows, per second */
+  refreshRate: RefreshRate;
   /** pinned generations per host, `hq:12,40;t460:3` (see core/pins.ts); prune never deletes them */
   pins?: string;
 }
 
 export const PANES = ['hosts', 'generations', 'todos'] as const;
 export type PaneId = (typeof PANES)[number];
+
+export const REFRESH_RATES = ['5', '10', '15', '20', '30'] as const;
+export type RefreshRate = (typeof REFRESH_RATES)[number];
 
 type PrefSpec =
   | { type: 'string'; description: string; default?: undefined }
@@ -35,13 +40,14 @@ export const PREF_SPECS = {
   rebuildExecutable: { type: 'string', description: 'the nixos-rebuild to run (a path or a name in PATH); default nixos-rebuild' },
   rebuildFlags: { type: 'string', description: 'extra flags for every rebuild, split at spaces (e.g. "--show-trace -L")' },
   bell: { type: 'boolean', default: true, description: 'ring the terminal bell when a rebuild ends' },
+  refreshRate: { type: 'enum', values: REFRESH_RATES, default: '15', description: 'redraws per second of a run pane while its log grows (lower saves bandwidth over slow SSH)' },
   pins: { type: 'pins', description: 'generations prune never deletes, per host: "hq:12,40;t460:3" (P in the console)' },
 } as const satisfies Record<keyof Prefs, PrefSpec>;
 
 export type PrefKey = keyof typeof PREF_SPECS;
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];
 
-export const DEFAULT_PREFS: Prefs = { lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true };
+export const DEFAULT_PREFS: Prefs = { lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true, refreshRate: '15' };
 
 export function isPrefKey(key: string): key is PrefKey {
   return Object.hasOwn(PREF_SPECS, key);

@@ -61,7 +61,7 @@ describe('preferences schema', () => {
     expect(parsePrefValue('lastPane', 'generations')).toEqual({ ok: true, value: 'generations' });
   });
   it('fills defaults and drops invalid single values', () => {
-    expect(withDefaults({ lastPane: 'bad', hideDoneTodos: true })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: true, bell: true });
+    expect(withDefaults({ lastPane: 'bad', hideDoneTodos: true })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: true, bell: true, refreshRate: '15' });
   });
 });
 
