@@ -28,7 +28,7 @@ import { openPrefs } from '../system/prefs.js';
 import { SYSTEM_PROFILE } from '../system/profileReader.js';
 import { sudoModeFor } from '../system/rebuilds.js';
 import { type Io, printJson, table } from './io.js';
-import { readPassword } from './password.js';
+import { sudoPassword } from './password.js';
 import { followToEnd } from './rebuild.js';
 
 export interface OpsDeps {
@@ -367,14 +367,9 @@ async function runRequestHere(env: Environment, io: Io, request: DeleteRequest, 
   const setup = env.rebuild;
   const isRoot = setup.isRoot || !setup.needsRoot;
   const sudo = await sudoModeFor(setup, action);
-  let password: string | undefined;
-  if (sudo === 'password') {
-    if (!process.stdin.isTTY) {
-      io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
-      return 1;
-    }
-    password = await readPassword(`[sudo] password to delete generations on ${hostName}: `);
-  }
+  const asked = await sudoPassword(io, sudo === 'password', `[sudo] password to delete generations on ${hostName}: `);
+  if (!asked.ok) return 1;
+  let password = asked.password;
   return runStepsHere(request, sudo, isRoot, (line) => io.err(line), password);
 }
 
@@ -467,14 +462,9 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
 
   const setup = env.rebuild;
   const sudo = await sudoModeFor(setup, actionName);
-  let password: string | undefined;
-  if (sudo === 'password') {
-    if (!process.stdin.isTTY) {
-      io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
-      return 1;
-    }
-    password = await readPassword(`[sudo] password for ${actionName} on ${host.name}: `);
-  }
+  const asked = await sudoPassword(io, sudo === 'password', `[sudo] password for ${actionName} on ${host.name}: `);
+  if (!asked.ok) return 1;
+  let password = asked.password;
   const run = await startActivation(setup, host.name, request, sudo, password);
   password = undefined;
   io.err(`run ${run.id}: ${actionName} ${host.name} to generation ${target.generation} (it goes on if this command is interrupted; follow it with: nixdeck log ${run.id})`);

@@ -25,3 +25,16 @@ export function readPassword(prompt: string): Promise<string> {
     stdin.on('data', onData);
   });
 }
+
+/**
+ * When sudo needs a password, ask for it on the terminal. `{ ok: false }` (after saying why)
+ * when there is no terminal to ask on; `password` is undefined when none is needed.
+ */
+export async function sudoPassword(io: { err(text: string): void }, needed: boolean, prompt: string): Promise<{ ok: true; password?: string } | { ok: false }> {
+  if (!needed) return { ok: true };
+  if (!process.stdin.isTTY) {
+    io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
+    return { ok: false };
+  }
+  return { ok: true, password: await readPassword(prompt) };
+}

@@ -11,7 +11,7 @@ import { BuildProgress, type FinishedBuild } from '../core/buildProgress.js';
 import { parseLogLine } from '../core/nixLog.js';
 import path from 'node:path';
 import { type Io, printJson, table } from './io.js';
-import { readPassword } from './password.js';
+import { sudoPassword } from './password.js';
 
 /** `nixdeck rebuild HOST --action A`: a detached run, followed here with one line per event of note. */
 export async function rebuildCommand(env: Environment, io: Io, host: string, actionName = 'build'): Promise<number> {
@@ -31,14 +31,9 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
     return 1;
   }
   const sudo = await sudoModeFor(setup, action);
-  let password: string | undefined;
-  if (sudo === 'password') {
-    if (!process.stdin.isTTY) {
-      io.err('error: sudo needs a password and there is no terminal to ask on; run nixdeck as root, or on a terminal');
-      return 1;
-    }
-    password = await readPassword(`[sudo] password for ${action} on ${host}: `);
-  }
+  const asked = await sudoPassword(io, sudo === 'password', `[sudo] password for ${action} on ${host}: `);
+  if (!asked.ok) return 1;
+  let password = asked.password;
   const run = await startRebuild(setup, host, action, sudo, password);
   password = undefined;
   io.err(`run ${run.id}: nixos-rebuild ${action} ${host} (it goes on if this command is interrupted; follow it with: nixdeck log ${run.id})`);

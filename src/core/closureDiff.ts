@@ -245,7 +245,8 @@ export function showVersions(versions: readonly string[]): string {
   return versions.map((v) => (v === '' ? '(no version)' : v)).join(', ');
 }
 
-const HEADINGS: Record<ChangeKind, string> = {
+/** How each kind of change is headed in a listing. */
+export const CHANGE_HEADINGS: Record<ChangeKind, string> = {
   upgraded: 'Upgraded',
   downgraded: 'Downgraded',
   added: 'Added',
@@ -269,7 +270,7 @@ export function formatClosureDiff(diff: ClosureDiff, options: FormatOptions = {}
     if (kind === 'size-only' && options.hideSizeOnly) continue;
     const group = diff.packages.filter((p) => p.kind === kind);
     if (group.length === 0) continue;
-    lines.push(`${HEADINGS[kind]} (${group.length}):`);
+    lines.push(`${CHANGE_HEADINGS[kind]} (${group.length}):`);
     for (const p of group) {
       const versions =
         kind === 'added' ? showVersions(p.to) : kind === 'removed' ? showVersions(p.from) : kind === 'size-only' ? '' : `${showVersions(p.from)} → ${showVersions(p.to)}`;

@@ -1,6 +1,6 @@
 // Lines of the diff view and the prune preview; pure, no React. Each line has a tone so the
 // view can colour it, but the words always say what it is (state is never colour alone).
-import { CHANGE_KINDS, type ChangeKind, type ClosureDiff, formatBytes, type PackageChange, showVersions } from '../core/closureDiff.js';
+import { CHANGE_HEADINGS, CHANGE_KINDS, type ChangeKind, type ClosureDiff, formatBytes, type PackageChange, showVersions } from '../core/closureDiff.js';
 import { shortDate } from '../core/generations.js';
 import type { Generation } from '../core/types.js';
 import type { DiffSide, GenerationView } from '../state/appState.js';
@@ -22,14 +22,6 @@ export interface ViewText {
   body: ViewLine[];
 }
 
-const HEADINGS: Record<ChangeKind, string> = {
-  upgraded: 'Upgraded',
-  downgraded: 'Downgraded',
-  added: 'Added',
-  removed: 'Removed',
-  changed: 'Changed',
-  'size-only': 'Size only',
-};
 
 const TONES: Record<ChangeKind, LineTone> = {
   upgraded: 'up',
@@ -104,7 +96,7 @@ function diffText(view: Extract<GenerationView, { kind: 'diff' }>): ViewText {
     for (const kind of CHANGE_KINDS) {
       const group = diff.packages.filter((p) => p.kind === kind);
       if (group.length === 0) continue;
-      body.push({ text: `${HEADINGS[kind]} (${group.length})`, tone: 'heading' });
+      body.push({ text: `${CHANGE_HEADINGS[kind]} (${group.length})`, tone: 'heading' });
       for (const p of group) body.push({ text: packageLine(p, width), tone: TONES[kind] });
     }
     if (diff.packages.length === 0) body.push({ text: 'no package changes', tone: 'dim' });
