@@ -22,6 +22,18 @@ function missing(): string | null {
   return null;
 }
 
+/** A fresh demo console in tmux at 80x24 with its own temporary folder, for one test. */
+async function withDemo(env: Record<string, string>, body: (s: TmuxSession) => Promise<void>): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
+  const s = await startSession({ command: ['node', CLI, '--demo'], cols: 80, rows: 24, env: { TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config'), ...env } });
+  try {
+    await body(s);
+  } finally {
+    await stop(s);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 const reason = missing();
 if (reason && process.env.CI) throw new Error(`end-to-end tests must run in CI: ${reason}`);
 if (reason) console.warn(`skipping end-to-end tests: ${reason}`);
@@ -133,34 +145,17 @@ describe.skipIf(reason !== null)('nixdeck --demo in tmux at 80x24', () => {
 
 describe.skipIf(reason !== null)('NO_COLOR', () => {
   it('turns every colour and style off, and the selection is still marked', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
-    const s = await startSession({
-      command: ['node', CLI, '--demo'],
-      cols: 80,
-      rows: 24,
-      env: { NO_COLOR: '1', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },
-    });
-    try {
+    await withDemo({ NO_COLOR: '1' }, async (s) => {
       const screen = await waitForText(s, 'cur run', { timeoutMs: 20_000 });
       expect(screen).toMatch(/> hq/);
       expect(await capture(s, { escapes: true })).not.toMatch(/\x1b\[[0-9;]*m/);
-    } finally {
-      await stop(s);
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.skipIf(reason !== null)('rebuild panes on the demo in tmux at 80x24', () => {
   it('runs two rebuilds at once, shows both progressing, and cancels one', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
-    const s = await startSession({
-      command: ['node', CLI, '--demo'],
-      cols: 80,
-      rows: 24,
-      env: { FORCE_COLOR: '3', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },
-    });
-    try {
+    await withDemo({ FORCE_COLOR: '3' }, async (s) => {
       await waitForText(s, (screen) => screen.includes('cur run') && screen.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
       // build hq (no question asked)
       await sendKeys(s, 'b');
@@ -195,23 +190,13 @@ describe.skipIf(reason !== null)('rebuild panes on the demo in tmux at 80x24', (
       // hq's build goes on to the end
       await sendKeys(s, '[');
       await waitForText(s, /✓ hq · build · succeeded/, { timeoutMs: 30_000 });
-    } finally {
-      await stop(s);
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   }, 90_000);
 });
 
 describe.skipIf(reason !== null)('switching generations on the demo in tmux at 80x24', () => {
   it('picks a generation, reads the diff, confirms, watches the pane, and sees the markers move; prunes after a preview', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
-    const s = await startSession({
-      command: ['node', CLI, '--demo'],
-      cols: 80,
-      rows: 24,
-      env: { FORCE_COLOR: '3', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },
-    });
-    try {
+    await withDemo({ FORCE_COLOR: '3' }, async (s) => {
       await waitForText(s, (screen) => /> +291 .*cur run/.test(screen) && screen.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
       await sendKeys(s, '2');
       await sendKeys(s, 'j');
@@ -245,9 +230,6 @@ describe.skipIf(reason !== null)('switching generations on the demo in tmux at 8
       expect(preview).toMatch(/Keep \(56\)/);
       await sendKeys(s, 'y');
       await waitForText(s, (screen) => /Generations.*hq · 56/.test(screen), { timeoutMs: 20_000 });
-    } finally {
-      await stop(s);
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   }, 90_000);
 });
