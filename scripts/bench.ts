@@ -32,14 +32,16 @@ function timeUntil(argv: string[], done: (screen: string) => boolean, env: NodeJ
     const start = performance.now();
     const child = spawn('script', ['-qfec', argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'], {
       env: { ...env, COLUMNS: '80', LINES: '24' },
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'ignore'],
     });
     let screen = '';
     let finished = false;
     const finish = (value: number | Error) => {
       if (finished) return;
       finished = true;
-      child.kill('SIGKILL');
+      // SIGTERM: the console cleans up after itself (the demo's folder), unlike after SIGKILL
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       if (value instanceof Error) reject(value);
       else resolve(value);
     };
@@ -235,7 +237,7 @@ async function keyLatencyUnderFlood(refreshRate = '15', measureKeys = true): Pro
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(work, 'config'), XDG_STATE_HOME: path.join(work, 'state'), XDG_CACHE_HOME: path.join(work, 'cache'), TERM: 'xterm-256color', FORCE_COLOR: '1' };
   delete env.CI;
   const argv = ['node', CLI, '--flake', flake, '--root', root.root];
-  const child = spawn('script', ['-qfec', argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'], { env: { ...env, COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('script', ['-qfec', argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'], { env: { ...env, COLUMNS: '80', LINES: '24' }, stdio: ['pipe', 'pipe', 'ignore'] });
   let screen = '';
   child.stdout.on('data', (chunk: Buffer) => {
     screen += stripAnsi(chunk.toString());
@@ -269,7 +271,8 @@ async function keyLatencyUnderFlood(refreshRate = '15', measureKeys = true): Pro
     await new Promise((r) => setTimeout(r, windowMs));
     framesPerSecond = (screen.slice(mark).split(' nixdeck  ').length - 1) / (windowMs / 1000);
   } finally {
-    child.kill('SIGKILL');
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     for (const run of await listRuns(state)) if (run.state === 'running') await cancelRun(state, run.id, { graceMs: 500 }).catch(() => undefined);
     root.cleanup();
     rmSync(work, { recursive: true, force: true });

@@ -130,8 +130,15 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   try {
     // Ctrl-C is a key of the console (cancel a run, or quit after asking), not an instant exit
     const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
+    // a closed SSH connection (SIGHUP) or a kill (SIGTERM) ends the console the orderly way:
+    // preferences saved, the demo's folder removed; detached runs are not touched
+    const hangUp = (): void => instance.unmount();
+    process.once('SIGHUP', hangUp);
+    process.once('SIGTERM', hangUp);
     void controller.start();
     await instance.waitUntilExit();
+    process.off('SIGHUP', hangUp);
+    process.off('SIGTERM', hangUp);
     controller.dispose();
   } finally {
     runs.close();

@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { GlobalOptions } from '../args.js';
 import type { Environment } from './context.js';
@@ -5,6 +7,21 @@ import { readLocalGenerations } from './context.js';
 import { createDemoFleet } from './demoFleet.js';
 import { listFolderHosts } from './hostsDiscovery.js';
 import { selfCommand } from './rebuilds.js';
+
+/**
+ * Where the demo's throwaway fleet goes: $TMPDIR when the user set one, else /dev/shm (in
+ * memory: the ~2,000 small files of a fleet are written there many times faster than on
+ * disk, which is most of the demo's start-up), else the system's temporary folder.
+ */
+function demoParentDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TMPDIR) return os.tmpdir();
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
+}
 
 /** How long the console's demo waits before the flake's host list arrives, as an evaluation would. */
 export const DEMO_EVAL_MS = 400;
@@ -15,7 +32,7 @@ export const DEMO_EVAL_MS = 400;
  * answered from the fleet's own table after a short pause, as an evaluation would.
  */
 export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, evalDelayMs = 0): Promise<Environment> {
-  const fleet = await createDemoFleet();
+  const fleet = await createDemoFleet({ parentDir: demoParentDir() });
   return {
     label: 'demo',
     // runs and their history stay inside the demo's folder; the stand-in activates nothing
