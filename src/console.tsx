@@ -132,7 +132,11 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
     // a closed SSH connection (SIGHUP) or a kill (SIGTERM) ends the console the orderly way:
     // preferences saved, the demo's folder removed; detached runs are not touched
-    const hangUp = (): void => instance.unmount();
+    const hangUp = (): void => {
+      // the terminal is gone: writing to it fails (EIO), which must not stop the clean-up
+      inAltScreen = false;
+      instance.unmount();
+    };
     process.once('SIGHUP', hangUp);
     process.once('SIGTERM', hangUp);
     void controller.start();

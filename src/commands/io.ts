@@ -5,9 +5,11 @@ export interface Io {
 }
 
 // A closed pipe (`nixdeck todos | head`) is the reader's choice, not an error.
+// A terminal that went away (EIO, after SIGHUP) is not an error either: the console still
+// cleans up after itself.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code !== 'EIO') throw error;
 });
 
 export const processIo: Io = {
