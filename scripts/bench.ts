@@ -14,6 +14,14 @@ import { makeRoot } from '../test/helpers/profileFixture.js';
 const CLI = path.resolve('dist/nixdeck.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
+/** Temporary folders made by the sections, removed when the bench ends. */
+const scratch: string[] = [];
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -55,7 +63,7 @@ function timeUntil(argv: string[], done: (screen: string) => boolean, env: NodeJ
 }
 
 async function startup(): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cfg-')), TERM: 'xterm-256color', FORCE_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: scratchDir('nixdeck-bench-cfg-'), TERM: 'xterm-256color', FORCE_COLOR: '1' };
   delete env.CI; // Ink draws only the last frame when it thinks it runs in CI
   // A full frame: all three panes drawn with their data (hosts, the local host's generations, todos).
   const fullFrame = (s: string) => s.includes('1 Hosts') && s.includes('cur run') && s.includes('[ ]') && s.includes('q quit');
@@ -88,7 +96,7 @@ async function generationsScaling(): Promise<void> {
   const small = make(10);
   const large = make(1000);
   const cache = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cache-'));
-  const env = { ...process.env, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cfg-')), XDG_CACHE_HOME: cache };
+  const env = { ...process.env, XDG_CONFIG_HOME: scratchDir('nixdeck-bench-cfg-'), XDG_CACHE_HOME: cache };
   const time = async (root: string) => {
     const t = performance.now();
     await execa('node', [CLI, 'generations', '--json', '--root', root], { env });
@@ -301,3 +309,4 @@ for (const [name, section] of SECTIONS) {
   console.log();
   await section();
 }
+for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
