@@ -132,17 +132,28 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
     // a closed SSH connection (SIGHUP) or a kill (SIGTERM) ends the console the orderly way:
     // preferences saved, the demo's folder removed; detached runs are not touched
+    let hungUp = false;
     const hangUp = (): void => {
+      if (hungUp) return;
+      hungUp = true;
       // the terminal is gone: writing to it fails (EIO), which must not stop the clean-up
       inAltScreen = false;
       instance.unmount();
     };
     process.once('SIGHUP', hangUp);
     process.once('SIGTERM', hangUp);
+    // the pty closing shows first as the end of stdin; with nothing else to wait for, Node
+    // would exit right there and skip the clean-up below
+    process.stdin.once('end', hangUp);
+    process.stdin.once('close', hangUp);
+    process.stdin.on('error', hangUp);
     void controller.start();
     await instance.waitUntilExit();
     process.off('SIGHUP', hangUp);
     process.off('SIGTERM', hangUp);
+    process.stdin.off('end', hangUp);
+    process.stdin.off('close', hangUp);
+    process.stdin.off('error', hangUp);
     controller.dispose();
   } finally {
     runs.close();

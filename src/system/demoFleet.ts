@@ -197,7 +197,9 @@ export async function createDemoFleet(
     fs.mkdirSync(storeDir);
     const store = new StoreWriter(storeDir);
     const hostRoots: Record<string, string> = {};
+    let stopped = false; // cleanup called: hosts not written yet are not needed any more
     const writeHost = (plan: HostPlan): void => {
+      if (stopped) return;
       writeHostRoot(hostRoots[plan.spec.name] as string, plan);
       for (const gen of plan.gens) if (!gen.dangling) store.writeGeneration(plan.spec, gen);
     };
@@ -224,7 +226,10 @@ export async function createDemoFleet(
       hostNames: HOSTS.map((h) => h.name).sort(),
       hostReady: (host) => pending.get(host) ?? Promise.resolve(),
       ready: () => all,
-      cleanup: () => all.catch(() => {}).then(cleanup),
+      cleanup: () => {
+        stopped = true;
+        return all.catch(() => {}).then(cleanup);
+      },
     };
   } catch (err) {
     await cleanup();
