@@ -40,6 +40,7 @@ export type Invocation =
   | { kind: 'log'; options: GlobalOptions; run: string }
   | { kind: 'diff'; options: GlobalOptions; host?: string; from: string; to: string }
   | { kind: 'prune'; options: GlobalOptions; host?: string }
+  | { kind: 'gc'; options: GlobalOptions }
   | { kind: 'rollback'; options: GlobalOptions; host?: string }
   | { kind: 'config'; options: GlobalOptions; action: 'list' }
   | { kind: 'config'; options: GlobalOptions; action: 'path' }
@@ -66,6 +67,7 @@ Usage:
                                                    switch to generation N (default: the previous one)
   nixdeck prune [--keep N] [--keep-days D] [--pin G] [--dry-run] [--yes] [--json]
                                                    delete generations by a keep policy
+  nixdeck gc [--dry-run] [--yes]                   collect garbage: the store paths no generation uses
   nixdeck config list|path                         preferences
   nixdeck config get|unset KEY
   nixdeck config set KEY VALUE
@@ -183,6 +185,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       const [first = '', second = '', third] = rest;
       return third === undefined ? { kind: 'diff', options, from: first, to: second } : { kind: 'diff', options, host: first, from: second, to: third };
     }
+    case 'gc':
+      expect(0, 'no arguments (--dry-run, --yes)');
+      return { kind: 'gc', options };
     case 'prune':
     case 'rollback':
       if (rest.length > 1) throw new UsageError(`${command} takes at most one HOST`);

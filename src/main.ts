@@ -93,6 +93,8 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'versio
           to: invocation.to,
           json: options.json,
         });
+      case 'gc':
+        return await (await import('./commands/gc.js')).gcCommand(io, options);
       case 'prune':
         return await (await import('./commands/generationOps.js')).pruneCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),

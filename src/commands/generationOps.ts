@@ -325,7 +325,7 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
     if (args.json) printJson(io, result('failed', []));
     return 1;
   }
-  io.err('Garbage collection was not run: the store paths stay until you collect them, e.g. with nix-collect-garbage (or nix-store --gc).');
+  io.err('Garbage collection was not run: the store paths stay until you collect them with nixdeck gc (see what would go first: nixdeck gc --dry-run).');
   if (args.json) printJson(io, result('deleted', plan.delete));
   return 0;
 }

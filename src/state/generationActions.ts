@@ -538,7 +538,7 @@ export class GenerationActions {
       const message = password ? result.message.split(password).join('***') : result.message;
       return this.ctx.notify('error', `deleting ${list} of ${host} failed: ${message}`);
     }
-    this.ctx.notify('info', `deleted generation${generations.length === 1 ? '' : 's'} ${list} of ${host} · garbage collection was not run`);
+    this.ctx.notify('info', `deleted generation${generations.length === 1 ? '' : 's'} ${list} of ${host} · garbage collection was not run (nixdeck gc)`);
   }
 
   private async reload(hostName: string): Promise<void> {

@@ -536,7 +536,7 @@ describe('Space, X: mark generations and delete them', () => {
     await s.ui.press('X');
     await vi.waitFor(() => expect(question(s.ui.lastFrame())).toContain('y/N'));
     await s.ui.press('y');
-    await vi.waitFor(() => expect(statusBar(s.ui.lastFrame())).toBe('deleted generations 40, 41 of hq · garbage collection was not run'));
+    await vi.waitFor(() => expect(statusBar(s.ui.lastFrame())).toBe('deleted generations 40, 41 of hq · garbage collection was not run (nixdeck gc)'));
     expect(s.ops.deleteCalls).toEqual([{ host: 'hq', generations: [40, 41] }]);
     frame = s.ui.lastFrame();
     expect(row(frame, 40)).toBe('');
