@@ -80,19 +80,25 @@ export function parsePathInfoJson(text: string): PathInfo[] {
  * paths as given; pass store paths (nix answers with resolved store paths, sorted, so a link would
  * not be found again). Paths nix does not know are missing from the map.
  */
+/** One `nix path-info <flags> --json` over all the paths, checked before they are passed on. */
+async function pathInfo(runner: CommandRunner, flags: readonly string[], paths: readonly string[]): Promise<NixResult<PathInfo[]>> {
+  for (const p of paths) if (!isUsablePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
+  const result = await runner.run('nix', [...NIX_COMMAND, 'path-info', ...flags, '--json', ...paths], { timeoutMs: TIMEOUT_MS });
+  if (result.spawnError || result.exitCode !== 0) return failure('nix path-info', result);
+  try {
+    return { ok: true, value: parsePathInfoJson(result.stdout) };
+  } catch (error) {
+    return { ok: false, message: `nix path-info printed something that is not its JSON: ${(error as Error).message}` };
+  }
+}
+
 export async function closureSizes(runner: CommandRunner, paths: readonly string[]): Promise<NixResult<Map<string, number>>> {
   const sizes = new Map<string, number>();
   const wanted = [...new Set(paths)];
   if (wanted.length === 0) return { ok: true, value: sizes };
-  for (const p of wanted) if (!isUsablePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
-  const result = await runner.run('nix', [...NIX_COMMAND, 'path-info', '-S', '--json', ...wanted], { timeoutMs: TIMEOUT_MS });
-  if (result.spawnError || result.exitCode !== 0) return failure('nix path-info', result);
-  let infos: PathInfo[];
-  try {
-    infos = parsePathInfoJson(result.stdout);
-  } catch (error) {
-    return { ok: false, message: `nix path-info printed something that is not its JSON: ${(error as Error).message}` };
-  }
+  const read = await pathInfo(runner, ['-S'], wanted);
+  if (!read.ok) return read;
+  const infos = read.value;
   const byBase = new Map(infos.map((i) => [storeBaseName(i.path), i]));
   for (const p of wanted) {
     const info = byBase.get(storeBaseName(p));
@@ -119,16 +125,8 @@ export async function estimateFreed(runner: CommandRunner, deleted: readonly str
   const gone = [...new Set(deleted)];
   if (gone.length === 0) return { ok: true, value: { bytes: 0, paths: 0 } };
   const all = [...new Set([...gone, ...kept])];
-  for (const p of all) if (!isUsablePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
-  const result = await runner.run('nix', [...NIX_COMMAND, 'path-info', '-r', '--json', ...all], { timeoutMs: TIMEOUT_MS });
-  if (result.spawnError || result.exitCode !== 0) return failure('nix path-info', result);
-  let infos: PathInfo[];
-  try {
-    infos = parsePathInfoJson(result.stdout);
-  } catch (error) {
-    return { ok: false, message: `nix path-info printed something that is not its JSON: ${(error as Error).message}` };
-  }
-  return { ok: true, value: freedFromGraph(infos, gone, kept) };
+  const read = await pathInfo(runner, ['-r'], all);
+  return read.ok ? { ok: true, value: freedFromGraph(read.value, gone, kept) } : read;
 }
 
 /** The set arithmetic of estimateFreed, on path-info records (pure; exported for tests). */
