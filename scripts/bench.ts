@@ -241,7 +241,7 @@ async function keyLatencyUnderFlood(refreshRate = '15', measureKeys = true): Pro
   writeFileSync(path.join(flake, 'systems/hq/default.nix'), '{ }\n');
   mkdirSync(path.join(work, 'config/nixdeck'), { recursive: true });
   writeFileSync(path.join(work, 'config/nixdeck/config.json'), JSON.stringify({ rebuildExecutable: path.resolve('scripts/flood-rebuild.mjs'), refreshRate }));
-  const state = path.join(work, 'state');
+  const state = path.join(work, 'state', 'nixdeck'); // XDG_STATE_HOME/nixdeck
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(work, 'config'), XDG_STATE_HOME: path.join(work, 'state'), XDG_CACHE_HOME: path.join(work, 'cache'), TERM: 'xterm-256color', FORCE_COLOR: '1' };
   delete env.CI;
   const argv = ['node', CLI, '--flake', flake, '--root', root.root];

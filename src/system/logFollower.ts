@@ -142,7 +142,9 @@ export async function followLog(runDir: string, onLines: (lines: string[]) => vo
         partial = '';
       }
       await drain();
-      if (ended) {
+      // the run's folder was removed (its state folder deleted, a demo that ended): nothing more will come
+      const gone = !existsSync(runDir);
+      if (ended || gone) {
         const tail = partial + decoder.end();
         partial = '';
         if (tail !== '' && !skipPartial && !signal.aborted) onLines([tail]);

@@ -403,3 +403,22 @@ describe('followLog', () => {
     expect(lines).toEqual(['new 1']);
   });
 });
+
+describe('followLog when the run folder goes away', () => {
+  it('stops instead of waiting forever for an exit.json that cannot come', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const pathMod = await import('node:path');
+    const { followLog } = await import('../../src/system/logFollower.js');
+    const dir = mkdtempSync(pathMod.join(os.tmpdir(), 'nixdeck-gone-'));
+    const runDir = pathMod.join(dir, 'run');
+    mkdirSync(runDir);
+    writeFileSync(pathMod.join(runDir, 'log'), 'one\n');
+    const seen: string[] = [];
+    const following = followLog(runDir, (lines) => seen.push(...lines), { signal: new AbortController().signal, pollMs: 20 });
+    await new Promise((r) => setTimeout(r, 100));
+    rmSync(dir, { recursive: true, force: true });
+    await following; // resolves: the test would time out otherwise
+    expect(seen).toEqual(['one']);
+  });
+});
