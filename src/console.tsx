@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
+import { notReachableYet } from './core/hosts.js';
 import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
 import { Controller, type Services } from './state/controller.js';
 import type { GenerationOps } from './state/generations.js';
@@ -52,7 +53,7 @@ export function lazyGenerations(env: Environment, demo: boolean): GenerationOps 
     (loaded ??= import('./generationOpsService.js').then((m) => (demo ? m.createDemoGenerationOps(env) : m.createGenerationOps(env))));
   return {
     // answered here, without loading anything: the same words as the generations pane
-    refusal: (host) => (demo || host.local ? null : `${host.name} is not this machine (${env.hostname}): its generations are not reachable yet`),
+    refusal: (host) => (demo || host.local ? null : notReachableYet(host.name, env.hostname)),
     runningSystem: async (host) => (await get()).runningSystem(host),
     diff: async (host, from, to) => (await get()).diff(host, from, to),
     closureSizes: async (host, paths) => (await get()).closureSizes(host, paths),
@@ -78,8 +79,10 @@ export function consoleServices(env: Environment, save: (changes: Partial<Prefs>
   };
 }
 
-/** Open the full-screen console; resolves with the exit status when the user quits. */
-/** `prefs` is null for the demo, which must leave the user's preferences alone. */
+/**
+ * Open the full-screen console; resolves with the exit status when the user quits. `prefs` is
+ * null for the demo, which must leave the user's preferences alone.
+ */
 export async function openConsole(options: GlobalOptions, prefs: PrefsStore | null, io: Io): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     io.err(

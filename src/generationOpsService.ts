@@ -8,6 +8,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { notReachableYet } from './core/hosts.js';
 import { parseDiffClosures } from './core/closureDiff.js';
 import { type ActivateRequest, type DeleteRequest, isSafeAbsolutePath, type StepRequest, withSudo } from './core/generationOps.js';
 import type { SudoMode } from './core/rebuildCommand.js';
@@ -81,7 +82,7 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
       return r !== null && isSafeAbsolutePath(r) ? [r] : [];
     });
   const refusalFor = (host: string): string | null =>
-    host === env.hostname ? null : `${host} is not this machine (${env.hostname}): its generations are not reachable yet`;
+    host === env.hostname ? null : notReachableYet(host, env.hostname);
   const password = (host: string, sudo: SudoMode, given: string | undefined): string | null =>
     sudo === 'password' && given === undefined ? `sudo needs a password to change the generations of ${host}` : null;
 

@@ -28,6 +28,11 @@ export function mergeHosts(folder: readonly string[], flake: readonly string[] |
     }));
 }
 
+/** What the console and the commands say about a host other than this machine, for now. */
+export function notReachableYet(host: string, hostname: string): string {
+  return `${host} is not this machine (${hostname}): its generations are not reachable yet`;
+}
+
 /** The first line of a nix error worth showing, without ANSI codes or the "error:" prefix noise. */
 export function summariseNixError(stderr: string): string {
   const lines = stderr

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { notReachableYet } from '../core/hosts.js';
 import { buildGenerationList } from '../core/generations.js';
 import type { Prefs } from '../core/prefsSchema.js';
 import type { GenerationList, Host } from '../core/types.js';
@@ -125,7 +126,7 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
       }
       return {
         ok: false,
-        message: `${host.name} is not this machine (${hostname}): its generations are not reachable yet`,
+        message: notReachableYet(host.name, hostname),
         hint: 'reading remote hosts over SSH comes in a later version',
       };
     },
