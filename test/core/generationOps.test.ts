@@ -1,3 +1,4 @@
+import { makeGeneration } from '../helpers/generation.js';
 import { describe, expect, it } from 'vitest';
 import {
   activationOutcome,
@@ -9,26 +10,10 @@ import {
   validateStepRequest,
   withSudo,
 } from '../../src/core/generationOps.js';
-import type { Generation } from '../../src/core/types.js';
 
 const P = '/nix/var/nix/profiles/system';
 
-function gen(generation: number, flags: Partial<Generation> = {}): Generation {
-  return {
-    generation,
-    date: '2025-06-01T10:00:00.000Z',
-    nixosVersion: '25.05',
-    kernelVersion: '6.6.32',
-    configurationRevision: 'Unknown',
-    specialisations: [],
-    current: false,
-    running: false,
-    booted: false,
-    storePath: `/nix/store/${String(generation).padStart(32, '0')}-nixos-system-hq`,
-    status: 'ok',
-    ...flags,
-  };
-}
+const gen = makeGeneration;
 
 describe('parseGenerationNumber', () => {
   it('takes plain positive numbers only', () => {

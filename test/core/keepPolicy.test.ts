@@ -1,3 +1,4 @@
+import { makeGeneration } from '../helpers/generation.js';
 import { describe, expect, it } from 'vitest';
 import { planPrune, PrunePolicyError } from '../../src/core/keepPolicy.js';
 import type { Generation } from '../../src/core/types.js';
@@ -6,20 +7,7 @@ const NOW = Date.parse('2025-12-15T12:00:00Z');
 const DAY = 86_400_000;
 
 function gen(generation: number, daysAgo: number, flags: Partial<Pick<Generation, 'current' | 'running' | 'booted' | 'status'>> = {}): Generation {
-  return {
-    generation,
-    date: new Date(NOW - daysAgo * DAY).toISOString(),
-    nixosVersion: `25.05.${generation}`,
-    kernelVersion: '6.6.32',
-    configurationRevision: 'Unknown',
-    specialisations: [],
-    current: false,
-    running: false,
-    booted: false,
-    storePath: `/nix/store/${String(generation).padStart(32, '0')}-nixos-system-hq`,
-    status: 'ok',
-    ...flags,
-  };
+  return makeGeneration(generation, { date: new Date(NOW - daysAgo * DAY).toISOString(), nixosVersion: `25.05.${generation}`, ...flags });
 }
 
 /** newest first, like the generation list: 12 current+running, 9 booted, gaps at 10, 11, 6, 4 */
