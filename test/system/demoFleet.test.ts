@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoFleet, type DemoFleet } from '../src/system/demoFleet.js';
+import { createDemoFleet, type DemoFleet } from '../../src/system/demoFleet.js';
 
 const NOW = new Date('2026-03-14T12:00:00Z');
 const NIX_STORE_NAME = /^[0123456789abcdfghijklmnpqrsvwxyz]{32}-/;
