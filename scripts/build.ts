@@ -1,7 +1,26 @@
 // Bundle the CLI for start-up speed: one ESM entry plus lazily loaded chunks (the console,
 // the demo), React in production mode.
-import { chmod, rm } from 'node:fs/promises';
-import { build } from 'esbuild';
+import { chmod, readFile, rm } from 'node:fs/promises';
+import { build, type Plugin } from 'esbuild';
+
+/**
+ * Ink's layout engine (yoga) is WebAssembly embedded as a data: URL. Its emscripten loader reads
+ * that URL with fetch() when fetch exists, and Node's fetch loads undici (HTTP/1, HTTP/2, web
+ * streams) just for that: about 100-200 ms of every console start. Without fetch the loader
+ * decodes the same base64 itself. The build fails if the loader no longer looks as expected.
+ */
+const yogaWithoutFetch: Plugin = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const check = '"function"!=typeof fetch';
+      const uses = source.split(check).length - 1;
+      if (uses !== 2) throw new Error(`yoga-without-fetch: expected 2 fetch checks in ${args.path}, found ${uses}; review the plugin`);
+      return { contents: source.replaceAll(check, '!0'), loader: 'js' };
+    });
+  },
+};
 
 await rm('dist', { recursive: true, force: true });
 await build({
@@ -28,6 +47,7 @@ await build({
   },
   // ink loads react-devtools-core only when DEV=true; it is not installed
   external: ['react-devtools-core'],
+  plugins: [yogaWithoutFetch],
   logLevel: 'warning',
 });
 await chmod('dist/nixdeck.js', 0o755);

@@ -1,11 +1,13 @@
 // npm run screenshots: the console on the demo at 80x24 in tmux, rendered to PNG in screenshots/.
+// Also shoots only some scenes, or one ad-hoc screen of the demo or any command: see --help.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { ansiScreenToSvg } from './ansi-to-svg.js';
-import { capture, sendKeys, startSession, stop, type TmuxSession, waitForText } from './tmux.js';
+import { ansiScreenToSvg, DEFAULT_FONT_SIZE } from './ansi-to-svg.js';
+import { type KeyAction, parseScreenshotArgs, type ScreenshotRequest, SCREENSHOTS_USAGE, ScreenshotUsageError } from './screenshot-args.js';
+import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from './tmux.js';
 
 interface Scene {
   file: string;
@@ -25,15 +27,15 @@ const SCENES: Scene[] = [
   { file: 'help.png', what: 'the help overlay', keys: ['?'], ready: 'nixdeck keys' },
   {
     file: 'runs.png',
-    what: 'two rebuilds at once: hq builds, t460 switches (this pane), both marked in the hosts list',
-    keys: ['b', '1', 'j', 'j', 's', 'y'],
-    ready: /t460 · switch · running[\s\S]*builds [1-5]\/6/,
+    what: 'two rebuilds at once: hq switches, t460 builds (this pane), both marked in the hosts list',
+    keys: ['s', 'y', '1', 'j', 'j', 'b'],
+    ready: /t460 · build · running[\s\S]*builds [1-5]\/6/,
   },
   {
     file: 'runs-wide.png',
     what: 'the same two runs side by side at 120x30',
-    keys: ['b', '1', 'j', 'j', 's', 'y'],
-    ready: /hq · build · running[\s\S]*builds [1-5]\/6/,
+    keys: ['s', 'y', '1', 'j', 'j', 'b'],
+    ready: /hq · switch · running[\s\S]*builds [1-5]\/6/,
     cols: 120,
     rows: 30,
   },
@@ -45,43 +47,123 @@ const SCENES: Scene[] = [
 
 const COLS = 80;
 const ROWS = 24;
+const DEMO_LOADED = (screen: string): boolean => screen.includes('cur run') && screen.includes('flake: 5 configurations');
 
-async function shoot(scene: Scene, work: string): Promise<void> {
-  const cols = scene.cols ?? COLS;
-  const rows = scene.rows ?? ROWS;
-  const session: TmuxSession = await startSession({
-    command: ['node', path.resolve('dist/nixdeck.js'), '--demo'],
-    cols,
-    rows,
-    env: { FORCE_COLOR: '3', XDG_CONFIG_HOME: path.join(work, 'config'), TMPDIR: work },
-  });
+interface Shot {
+  command: string[];
+  env?: Record<string, string>;
+  cols: number;
+  rows: number;
+  /** what the screen shows before the first key; undefined: wait a second */
+  started?: string | RegExp | ((screen: string) => boolean);
+  actions: readonly KeyAction[];
+  ready?: string | RegExp;
+  fontSize: number;
+  png: string;
+  svg?: string;
+  ansi?: string;
+}
+
+async function shoot(shot: Shot, work: string): Promise<void> {
+  const session: TmuxSession = await startSession({ command: shot.command, cols: shot.cols, rows: shot.rows, ...(shot.env && { env: shot.env }) });
+  let screen: string;
   try {
-    await waitForText(session, (s) => s.includes('cur run') && s.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
-    for (const key of scene.keys) {
-      await sendKeys(session, key);
+    if (shot.started === undefined) await sleep(1000);
+    else await waitForText(session, shot.started, { timeoutMs: 20_000 });
+    for (const action of shot.actions) {
+      await sendKeys(session, action.keys, action.literal ? { literal: true } : {});
       await sleep(150);
     }
-    await waitForText(session, scene.ready, { timeoutMs: 30_000 });
+    if (shot.ready !== undefined) await waitForText(session, shot.ready, { timeoutMs: 30_000 });
     await sleep(200);
-    const screen = await capture(session, { escapes: true, trailingSpaces: true });
-    const svgPath = path.join(work, `${scene.file}.svg`);
-    await writeFile(svgPath, ansiScreenToSvg(screen, { cols, rows }));
-    await execa('rsvg-convert', ['-o', path.join('screenshots', scene.file), svgPath]);
-    console.log(`screenshots/${scene.file}: ${scene.what}`);
+    screen = await capture(session, { escapes: true, trailingSpaces: true });
+    const status = await paneStatus(session);
+    if (status.dead) console.error(`screenshots: warning: the command had exited (status ${status.status ?? '?'}) before ${shot.png} was taken`);
   } finally {
     await stop(session);
   }
+  const svg = await ansiScreenToSvg(screen, { cols: shot.cols, rows: shot.rows, fontSize: shot.fontSize });
+  const svgPath = shot.svg ?? path.join(work, `${path.basename(shot.png)}.svg`);
+  await writeFile(svgPath, svg);
+  if (shot.ansi) await writeFile(shot.ansi, `${screen}\n`);
+  await execa('rsvg-convert', ['-o', shot.png, svgPath]);
 }
 
-try {
-  await execa('rsvg-convert', ['--version']);
-} catch {
-  console.error('screenshots: rsvg-convert not found; apt-get install librsvg2-bin fonts-dejavu-core');
-  process.exit(1);
+function demoCommand(work: string): Pick<Shot, 'command' | 'env'> {
+  return {
+    command: ['node', path.resolve('dist/nixdeck.js'), '--demo'],
+    env: { FORCE_COLOR: '3', XDG_CONFIG_HOME: path.join(work, 'config'), TMPDIR: work },
+  };
 }
-const work = await mkdtemp(path.join(tmpdir(), 'nixdeck-shots-'));
-try {
-  for (const scene of SCENES) await shoot(scene, work);
-} finally {
-  await rm(work, { recursive: true, force: true });
+
+function sceneShot(scene: Scene, work: string): Shot {
+  return {
+    ...demoCommand(work),
+    cols: scene.cols ?? COLS,
+    rows: scene.rows ?? ROWS,
+    started: DEMO_LOADED,
+    actions: scene.keys.map((keys) => ({ keys, literal: false })),
+    ready: scene.ready,
+    fontSize: DEFAULT_FONT_SIZE,
+    png: path.join('screenshots', scene.file),
+  };
 }
+
+async function main(argv: readonly string[]): Promise<number> {
+  let request: ScreenshotRequest;
+  try {
+    request = parseScreenshotArgs(argv, SCENES.map((s) => s.file));
+  } catch (error) {
+    if (!(error instanceof ScreenshotUsageError)) throw error;
+    console.error(`screenshots: ${error.message}\n${SCREENSHOTS_USAGE}`);
+    return 2;
+  }
+  if (request.kind === 'help') {
+    console.log(SCREENSHOTS_USAGE);
+    return 0;
+  }
+  try {
+    await execa('rsvg-convert', ['--version']);
+  } catch {
+    console.error('screenshots: rsvg-convert not found; apt-get install librsvg2-bin fonts-dejavu-core');
+    return 1;
+  }
+  const work = await mkdtemp(path.join(tmpdir(), 'nixdeck-shots-'));
+  try {
+    if (request.kind === 'adhoc') {
+      const { shot } = request;
+      const demo = shot.command.length === 0;
+      const waitFor = shot.waitFor ?? (demo ? DEMO_LOADED : undefined);
+      await shoot(
+        {
+          ...(demo ? demoCommand(work) : { command: shot.command }),
+          cols: shot.cols,
+          rows: shot.rows,
+          ...(waitFor !== undefined && { started: waitFor }),
+          actions: shot.actions,
+          ...(shot.ready !== undefined && { ready: shot.ready }),
+          fontSize: DEFAULT_FONT_SIZE * shot.scale,
+          png: shot.out,
+          ...(shot.svg !== undefined && { svg: shot.svg }),
+          ...(shot.ansi !== undefined && { ansi: shot.ansi }),
+        },
+        work,
+      );
+      console.log(`screenshots: wrote ${shot.out}`);
+      return 0;
+    }
+    const scenes = request.names.length === 0 ? SCENES : SCENES.filter((s) => request.names.includes(s.file));
+    for (const scene of scenes) {
+      await shoot(sceneShot(scene, work), work);
+      console.log(`screenshots/${scene.file}: ${scene.what}`);
+    }
+    return 0;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`screenshots: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+});

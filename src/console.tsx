@@ -1,4 +1,5 @@
-import { render } from 'ink';
+import os from 'node:os';
+import type { Instance } from 'ink';
 import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
 import { notReachableYet } from './core/hosts.js';
@@ -9,7 +10,6 @@ import type { RunsService } from './state/runs.js';
 import { type Environment, localEnvironment } from './system/context.js';
 import type { PrefsStore } from './system/prefs.js';
 import { readTodoFile, setTodoDone } from './system/todoFile.js';
-import { App } from './ui/App.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -24,6 +24,7 @@ function lazyRuns(env: Environment): RunsService & { close(): void } {
   let closed = false;
   const get = () => (loaded ??= import('./runsService.js').then((m) => m.createRunsService(env.rebuild)));
   return {
+    ...(env.rebuild.ephemeral ? { endsWithConsole: true } : {}),
     needsPassword: async (host, action) => (await get()).needsPassword(host, action),
     start: async (request) => (await get()).start(request),
     cancel: async (id) => (await get()).cancel(id),
@@ -72,10 +73,34 @@ export function consoleServices(env: Environment, save: (changes: Partial<Prefs>
     hostname: env.hostname,
     listFolderHosts: env.listFolderHosts,
     evalFlakeHosts: env.evalFlakeHosts,
+    ...(env.cachedFlakeHosts ? { cachedFlakeHosts: env.cachedFlakeHosts } : {}),
     readGenerations: env.readGenerations,
     readTodos: readTodoFile,
     setTodoDone,
     savePrefs: save,
+  };
+}
+
+const FRAME_WAIT_MS = 250;
+/** the longest the screen stays blank while the first frame's data is read */
+const FIRST_DATA_WAIT_MS = 300;
+
+/** `next()` resolves when Ink draws its next frame (`drawn` is its onRender), or after FRAME_WAIT_MS. */
+function frameWaiter(): { next(): Promise<void>; drawn(): void } {
+  const waiting: (() => void)[] = [];
+  return {
+    next: () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, FRAME_WAIT_MS);
+        waiting.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+    drawn() {
+      // Ink writes the frame right after this call returns; the waiters continue after that
+      for (const wake of waiting.splice(0)) wake();
+    },
   };
 }
 
@@ -92,6 +117,9 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     );
     return 1;
   }
+  // Ink, React and the screens load while the data of the first frame is read
+  const ui = Promise.all([import('ink'), import('./ui/App.js')]);
+  ui.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection
   const stored = prefs ? prefs.get() : DEFAULT_PREFS;
   const env = prefs
     ? localEnvironment(options, stored)
@@ -114,12 +142,30 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   };
   const ascii = options.ascii || stored.asciiBorders || process.env.TERM === 'linux';
   const runs = lazyRuns(env);
-  const controller = new Controller(consoleServices(env, save, runs, lazyGenerations(env, prefs === null)), {
+  // The controller asks for the flake evaluation once the data of the first full frame is in
+  // (Controller.start): the screen is drawn then, in one frame, and `nix eval` starts once that
+  // frame is out, so that it does not compete with it for the CPU.
+  const frames = frameWaiter();
+  let firstDataIn = (): void => {};
+  const firstData = new Promise<void>((resolve) => {
+    firstDataIn = resolve;
+    setTimeout(resolve, FIRST_DATA_WAIT_MS).unref();
+  });
+  const services = consoleServices(env, save, runs, lazyGenerations(env, prefs === null));
+  services.evalFlakeHosts = async (dir) => {
+    firstDataIn();
+    await frames.next();
+    return env.evalFlakeHosts(dir);
+  };
+  const controller = new Controller(services, {
     flakeDir: env.flakeDir,
+    home: os.homedir(),
     todoFile: env.todoFile,
     prefs: { ...stored, asciiBorders: ascii },
     warning: prefs?.warning ?? null,
     runRefreshMs: Math.round(1000 / Number(stored.refreshRate)),
+    // the same answer as Ink's colour library: NO_COLOR (made FORCE_COLOR=0 in cli.ts), FORCE_COLOR, TERM=dumb
+    color: process.stdout.hasColors(),
   });
 
   let inAltScreen = true;
@@ -128,41 +174,52 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     inAltScreen = false;
     process.stdout.write(LEAVE_ALT_SCREEN);
   };
+  // A closed SSH connection or terminal (SIGHUP) or a kill (SIGTERM) ends the console the
+  // orderly way: preferences saved, the demo's folder removed; detached runs are not touched.
+  let instance: Instance | null = null;
+  let hungUp = false;
+  const hangUp = (): void => {
+    if (hungUp) return;
+    hungUp = true;
+    // the terminal is gone: writing to it fails (EIO), which must not stop the clean-up
+    inAltScreen = false;
+    instance?.unmount();
+  };
+  // On a signal the demo's runs and folder go first, synchronously, ahead of every other
+  // listener: Ink's signal-exit may re-raise the signal and end the process right after.
+  const onSignal = (): void => {
+    env.disposeNow?.();
+    hangUp();
+  };
+  process.prependListener('SIGHUP', onSignal);
+  process.prependListener('SIGTERM', onSignal);
   process.stdout.write(ENTER_ALT_SCREEN);
   process.on('exit', leave);
   try {
-    // Ctrl-C is a key of the console (cancel a run, or quit after asking), not an instant exit
-    const instance = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
-    // a closed SSH connection (SIGHUP) or a kill (SIGTERM) ends the console the orderly way:
-    // preferences saved, the demo's folder removed; detached runs are not touched
-    let hungUp = false;
-    const hangUp = (): void => {
-      if (hungUp) return;
-      hungUp = true;
-      // the terminal is gone: writing to it fails (EIO), which must not stop the clean-up
-      inAltScreen = false;
-      instance.unmount();
-    };
-    process.once('SIGHUP', hangUp);
-    process.once('SIGTERM', hangUp);
-    // the pty closing shows first as the end of stdin; with nothing else to wait for, Node
-    // would exit right there and skip the clean-up below
-    process.stdin.once('end', hangUp);
-    process.stdin.once('close', hangUp);
-    process.stdin.on('error', hangUp);
     void controller.start();
-    await instance.waitUntilExit();
-    process.off('SIGHUP', hangUp);
-    process.off('SIGTERM', hangUp);
-    process.stdin.off('end', hangUp);
-    process.stdin.off('close', hangUp);
-    process.stdin.off('error', hangUp);
+    const [[{ render }, { App }]] = await Promise.all([ui, firstData]);
+    if (!hungUp) {
+      // Ctrl-C is a key of the console (cancel a run, or quit after asking), not an instant exit
+      const shown = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: frames.drawn });
+      instance = shown;
+      // the pty closing shows first as the end of stdin; with nothing else to wait for, Node
+      // would exit right there and skip the clean-up below
+      process.stdin.once('end', hangUp);
+      process.stdin.once('close', hangUp);
+      process.stdin.on('error', hangUp);
+      await shown.waitUntilExit();
+      process.stdin.off('end', hangUp);
+      process.stdin.off('close', hangUp);
+      process.stdin.off('error', hangUp);
+    }
     controller.dispose();
   } finally {
     runs.close();
     leave();
     await flush();
     await env.dispose?.();
+    process.off('SIGHUP', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   return 0;
 }

@@ -13,6 +13,7 @@ import { parseDiffClosures } from './core/closureDiff.js';
 import { type ActivateRequest, type DeleteRequest, isSafeAbsolutePath, type StepRequest, withSudo } from './core/generationOps.js';
 import type { SudoMode } from './core/rebuildCommand.js';
 import type { FreedSpace, GenerationOps, OpResult } from './state/generations.js';
+import { generationChangeRefusal } from './state/hostRules.js';
 import { closureSizes, diffClosures, estimateFreed } from './system/closures.js';
 import type { Environment } from './system/context.js';
 import { type CommandRunner, localRunner } from './system/exec.js';
@@ -160,7 +161,9 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
 }
 
 /**
- * The demo's operations: any host of the demo fleet, no nix, no sudo; only the demo folder changes.
+ * The demo's operations: no nix, no sudo; only the demo folder changes. Every host of the demo
+ * fleet can be read (its remote hosts are simulated), but as in the real console only this
+ * machine's generations are switched or deleted.
  * `stepRunner` is the argv prefix of `nixdeck __demo-activate` (tests run it from source).
  */
 export function createDemoGenerationOps(env: Environment, stepRunner: readonly string[] = selfCommand('__demo-activate')): GenerationOps {
@@ -175,6 +178,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     return paths.map((p) => readDemoToplevel(p));
   };
   const unknown = (p: string): string => `${p} is not a system of the demo fleet`;
+  const changeRefusal = (host: string): string | null => generationChangeRefusal({ name: host, local: host === env.hostname }, env.hostname);
   return {
     refusal: () => null,
     async runningSystem(host) {
@@ -207,6 +211,8 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     },
     needsPassword: async () => false,
     async activate({ host, generation, action }) {
+      const refused = changeRefusal(host);
+      if (refused) return { ok: false, error: refused };
       const request: StepRequest = { kind: 'activate', profile: profileOf(host), generation, action };
       try {
         const run = await startRun({
@@ -223,6 +229,8 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
       }
     },
     async deleteGenerations({ host, generations }) {
+      const refused = changeRefusal(host);
+      if (refused) return { ok: false, message: refused };
       const { demoDelete } = await demo;
       const lines: string[] = [];
       const request: DeleteRequest = {

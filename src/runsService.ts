@@ -1,14 +1,14 @@
 // The console's RunsService over the real run layer: detached runs in the state folder, their
 // logs followed into progress trackers, the ETA from history.jsonl.
 import path from 'node:path';
-import { estimateRemaining } from './core/eta.js';
+import { estimateRemaining, transferOf } from './core/eta.js';
 import type { RebuildAction } from './core/rebuildCommand.js';
 import type { RunPhase, RunsService, RunView } from './state/runs.js';
 import { type History, loadHistory, runKey } from './system/history.js';
 import { cancelRun } from './system/runLauncher.js';
 import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from './system/rebuilds.js';
 import { listRuns, LOG_FILE, type RunInfo, runInfoAt, runsDir } from './system/runStore.js';
-import { summaryOf, type TrackedRun, trackRun } from './system/runTracking.js';
+import { runKindOf, summaryOf, type TrackedRun, trackRun } from './system/runTracking.js';
 
 /** Finished runs offered again at start: those that ended in the last day. */
 const RECENT_MS = 24 * 3_600_000;
@@ -55,8 +55,10 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
         planned: progress.plannedPending,
         running: progress.running.map((b) => ({ pname: b.pname, elapsedMs: b.elapsedMs })),
         history: h.buildTimes,
-        hostRunDurations: h.runTimes.get(runKey(meta.host, meta.action)) ?? [],
+        // a switch to an existing generation takes seconds: only activations tell its ETA
+        hostRunDurations: h.runTimes.get(runKey(meta.host, meta.action, runKindOf(meta.argv))) ?? [],
         elapsedMs: now() - startedAtMs,
+        transfer: transferOf(progress),
       });
       etaMs = estimate.remainingMs;
     }
@@ -73,6 +75,7 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
       summary,
       etaMs,
       logPath: path.join(w.info.dir, LOG_FILE),
+      ...(setup.ephemeral ? { temporary: true } : {}),
     };
   };
 
@@ -98,6 +101,7 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
   };
 
   return {
+    ...(setup.ephemeral ? { endsWithConsole: true } : {}),
     /** stop following every log; the runs themselves go on */
     close() {
       for (const w of watched.values()) w.controller.abort();

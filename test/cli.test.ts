@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,140 @@ describe('nixdeck commands', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('does not exist');
     expect((await run('generations', '--root', path.join(work, 'nope'))).err).toContain('--root');
+  });
+});
+
+describe('nixdeck rebuild of another host', () => {
+  it('refuses to activate a host that is not this machine: exit 1, a clear message, nothing started', async () => {
+    for (const action of ['switch', 'boot', 'test', 'dry-activate']) {
+      const r = await run('rebuild', 'pi', '--action', action, '--flake', flake, '--root', fixture.root);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toBe(`error: ${action} activates the configuration, which only works on this machine (hq) for now; build pi instead, or run nixdeck on pi\n`);
+    }
+  });
+
+  it('refuses it in the demo too (the demo follows the same rules)', async () => {
+    const r = await run('--demo', 'rebuild', 'vm01', '--action', 'switch');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('error: switch activates the configuration, which only works on this machine (hq) for now; build vm01 instead, or run nixdeck on vm01\n');
+  });
+});
+
+describe('nixdeck todos and todo done on odd, hostile and read-only files', () => {
+  const write = (name: string, content: string | Buffer, mode = 0o644): string => {
+    const file = path.join(work, name);
+    writeFileSync(file, content);
+    chmodSync(file, mode);
+    return file;
+  };
+
+  it('a file without todos says so and exits 0; --json prints []', async () => {
+    const file = write('EMPTY.md', '# Notes\n\nNo tasks here, and `- [ ] in code` does not count.\n');
+    expect(await run('todos', '--file', file)).toEqual({ code: 0, out: `no todos in ${file}: a todo is a line like '- [ ] text'\n`, err: '' });
+    const json = await run('todos', '--json', '--file', file);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual([]);
+  });
+
+  it('a binary file is not a text file: exit 1', async () => {
+    const file = write('IMAGE.md', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+    for (const argv of [['todos'], ['todos', '--json'], ['todo', 'done', 'x']]) {
+      const r = await run(...argv, '--file', file);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a text file`));
+    }
+  });
+
+  it('control characters in todo text cannot drive the terminal; --json keeps the text', async () => {
+    const file = write('HOSTILE.md', '# \u001b]0;pwned\u0007Ops\n\n- [ ] \u001b[31mred\u001b[0m\tand\rover\u009b2J\u202eevil\n');
+    const plain = await run('todos', '--file', file);
+    expect(plain.code).toBe(0);
+    // no C0 control other than LF, no DEL, C1 or bidi override reaches the output
+    expect(plain.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(plain.out).toContain('^[[31mred^[[0m');
+    expect(plain.out).toContain('^[]0;pwned^GOps');
+    const json = JSON.parse((await run('todos', '--json', '--file', file)).out) as { text: string }[];
+    // whitespace (TAB, and CR, a line ending in markdown) is folded to one space by the parser; the rest stays raw
+    expect(json[0]?.text).toBe('\u001b[31mred\u001b[0m and over\u009b2J\u202eevil');
+    const done = await run('todo', 'done', 'red', '--file', file);
+    expect(done.code).toBe(0);
+    expect(done.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(done.out).toContain('done: ^[[31mred^[[0m');
+  });
+
+  it('todo done takes a unique id prefix of 4+ hex digits; an ambiguous one lists the candidates', async () => {
+    const file = write('MANY.md', `# Many\n\n${Array.from({ length: 2000 }, (_, i) => `- [ ] task ${i}`).join('\n')}\n`);
+    const todos = JSON.parse((await run('todos', '--json', '--file', file)).out) as { id: string; text: string }[];
+    const byPrefix = new Map<string, string[]>();
+    for (const t of todos) byPrefix.set(t.id.slice(0, 4), [...(byPrefix.get(t.id.slice(0, 4)) ?? []), t.id]);
+    const [shared, ids] = [...byPrefix].find(([, list]) => list.length > 1) ?? ['', []];
+    expect(ids.length).toBeGreaterThan(1);
+    const ambiguous = await run('todo', 'done', shared, '--file', file);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.err).toContain(`"${shared}" matches ${ids.length} todos`);
+    for (const id of ids) expect(ambiguous.err).toContain(id);
+    expect(readFileSync(file, 'utf8')).not.toContain('[x]');
+
+    const unique = todos.find((t) => byPrefix.get(t.id.slice(0, 4))?.length === 1);
+    const r = await run('todo', 'done', unique?.id.slice(0, 4) ?? '', '--file', file);
+    expect(r).toMatchObject({ code: 0, out: `done: ${unique?.text} (${file}:${3 + Number(unique?.text.split(' ')[1])})\n` });
+  });
+
+  it('todo done on a read-only (0444) file writes nothing and says how to allow it: exit 1', async () => {
+    const content = '- [ ] keep me\n';
+    const file = write('LOCKED.md', content, 0o444);
+    const r = await run('todo', 'done', 'keep', '--file', file);
+    expect(r).toEqual({ code: 1, out: '', err: `error: LOCKED.md is read-only (mode 0444): nothing written; make it writable (chmod u+w ${file}) to tick todos\n` });
+    expect(readFileSync(file, 'utf8')).toBe(content);
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+  });
+
+  it('config set flake warns (and still sets it) when the folder holds no flake.nix or does not exist', async () => {
+    const noFlake = path.join(work, 'not-a-flake');
+    mkdirSync(noFlake, { recursive: true });
+    const r = await run('config', 'set', 'flake', noFlake);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`warning: ${noFlake} holds no flake.nix (set anyway): hosts come from the flake's nixosConfigurations; point it at the folder with flake.nix (nixdeck config set flake DIR)\n`);
+    expect((await run('config', 'get', 'flake')).out.trim()).toBe(noFlake);
+    const missing = path.join(work, 'not-cloned-yet');
+    const m = await run('config', 'set', 'flake', missing);
+    expect(m.code).toBe(0);
+    expect(m.err).toContain(`warning: ${missing} does not exist (set anyway)`);
+    writeFileSync(path.join(noFlake, 'flake.nix'), '{ outputs = _: { }; }\n');
+    expect(await run('config', 'set', 'flake', noFlake)).toEqual({ code: 0, out: '', err: '' });
+    expect((await run('config', 'unset', 'flake')).code).toBe(0);
+  });
+});
+
+describe('messages about folders and nix that are true', () => {
+  it('says which is wrong with --flake: missing, a file, or a path through a file', async () => {
+    const missing = path.join(work, 'no-such-fleet');
+    expect((await run('hosts', '--flake', missing)).err).toBe(`error: flake folder ${missing} does not exist\n`);
+    const file = path.join(work, 'fleet', 'PROJECT.md');
+    expect((await run('hosts', '--flake', file)).err).toBe(`error: flake folder ${file} is not a folder\n`);
+    expect((await run('hosts', '--flake', path.join(file, 'x'))).err).toBe(`error: flake folder ${path.join(file, 'x')} is not a folder (a part of its path is a file)\n`);
+    expect((await run('generations', '--root', path.join(work, 'nope'))).err).toBe(`error: --root ${path.join(work, 'nope')} does not exist\n`);
+  });
+
+  it('says there is no flake.nix, not that nix is missing, when the folder holds none', async () => {
+    const r = await run('hosts', '--json', '--flake', flake, '--root', fixture.root);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(new RegExp(`^warning: flake not evaluated: there is no flake.nix in ${flake} \\(`));
+  });
+
+  it('says that nix is not installed only when no nix is on PATH', async () => {
+    const withFlake = path.join(work, 'fleet-with-flake');
+    mkdirSync(withFlake, { recursive: true });
+    writeFileSync(path.join(withFlake, 'flake.nix'), '{ outputs = _: { }; }\n');
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(work, 'empty-bin');
+    try {
+      const r = await run('hosts', '--json', '--flake', withFlake, '--root', fixture.root);
+      expect(r.err).toMatch(/^warning: flake not evaluated: nix is not installed \(not found in PATH\) \(/);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { DEFAULT_PREFS, isPrefKey, PREF_KEYS, PREF_SPECS, parsePrefValue } from '../core/prefsSchema.js';
 import type { PrefsStore } from '../system/prefs.js';
 import type { Invocation } from '../args.js';
@@ -43,5 +45,26 @@ export async function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvoca
     return 2;
   }
   await prefs.set(inv.key, parsed.value);
+  if (inv.key === 'flake' && typeof parsed.value === 'string') {
+    const warning = await flakeFolderWarning(parsed.value);
+    if (warning) io.err(`warning: ${warning}`);
+  }
   return 0;
+}
+
+/** A flake folder that cannot be used yet is still stored (it may be mounted or cloned later); say so. */
+async function flakeFolderWarning(dir: string): Promise<string | null> {
+  const full = path.resolve(dir);
+  try {
+    if (!(await stat(full)).isDirectory()) return `${full} is not a folder: set the folder that holds flake.nix (nixdeck config set flake DIR)`;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return `${full} does not exist (set anyway): create or clone the flake there, or set another folder (nixdeck config set flake DIR)`;
+    return `${full} cannot be read (${(error as Error).message}) (set anyway)`;
+  }
+  try {
+    await stat(path.join(full, 'flake.nix'));
+    return null;
+  } catch {
+    return `${full} holds no flake.nix (set anyway): hosts come from the flake's nixosConfigurations; point it at the folder with flake.nix (nixdeck config set flake DIR)`;
+  }
 }

@@ -29,7 +29,7 @@ import { SYSTEM_PROFILE } from '../system/profileReader.js';
 import { sudoModeFor } from '../system/rebuilds.js';
 import { type Io, printJson, table } from './io.js';
 import { sudoPassword } from './password.js';
-import { followToEnd } from './rebuild.js';
+import { followHere, startedLine } from './rebuild.js';
 
 export interface OpsDeps {
   runner: CommandRunner;
@@ -288,7 +288,8 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
   const say = (lines: string[]): void => {
     for (const line of lines) (args.json ? io.err : io.out)(line);
   };
-  for (const p of sizeProblems) io.err(`warning: sizes unknown: ${p}`);
+  // both look-ups fail alike when nix cannot answer: one warning per distinct problem
+  for (const p of new Set(sizeProblems)) io.err(`warning: sizes unknown: ${p}`);
 
   if (plan.delete.length === 0) {
     if (args.json) printJson(io, result('nothing-to-delete', []));
@@ -467,8 +468,8 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
   let password = asked.password;
   const run = await startActivation(setup, host.name, request, sudo, password);
   password = undefined;
-  io.err(`run ${run.id}: ${actionName} ${host.name} to generation ${target.generation} (it goes on if this command is interrupted; follow it with: nixdeck log ${run.id})`);
-  const code = await followToEnd(run, io, { echoLog: true });
+  io.err(startedLine(setup, run.id, `${actionName} ${host.name} to generation ${target.generation}`));
+  const code = await followHere(setup, run, io, { echoLog: true });
   if (code === 0 || code === 4) return code;
   return 1;
 }

@@ -2,8 +2,8 @@ import { isValidHostName } from '../core/hosts.js';
 import { isRebuildAction, type RebuildAction } from '../core/rebuildCommand.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { Environment } from '../system/context.js';
-import { refusal, startRebuild, sudoModeFor } from '../system/rebuilds.js';
-import { trackRun, summaryOf } from '../system/runTracking.js';
+import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from '../system/rebuilds.js';
+import { resultOf, savedSummaryOf, summaryOf, trackRun } from '../system/runTracking.js';
 import { listRuns, readRun, LOG_FILE, RunLookupError, type RunInfo } from '../system/runStore.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -36,8 +36,33 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   let password = asked.password;
   const run = await startRebuild(setup, host, action, sudo, password);
   password = undefined;
-  io.err(`run ${run.id}: nixos-rebuild ${action} ${host} (it goes on if this command is interrupted; follow it with: nixdeck log ${run.id})`);
-  return followToEnd(run, io);
+  io.err(startedLine(setup, run.id, `nixos-rebuild ${action} ${host}`));
+  return followHere(setup, run, io);
+}
+
+/** Said under `runs` in the demo, whose runs are not kept. */
+export const DEMO_RUNS_NOTE = "note: these are the demo's runs, in its temporary folder: they stop and are removed with it when this command ends";
+
+/** The first line about a run started here: where it lives and how to follow it. */
+export function startedLine(setup: RebuildSetup, id: string, what: string): string {
+  if (setup.ephemeral) return `run ${id}: ${what} (the demo's run lives in its temporary folder: Ctrl-C stops it, and it is removed with its log when this command ends)`;
+  return `run ${id}: ${what} (it goes on if this command is interrupted; follow it with: nixdeck log ${id})`;
+}
+
+/**
+ * followToEnd; in the demo, whose folder goes when the command ends, Ctrl-C stops following so
+ * that the command ends the orderly way (the demo's clean-up cancels the run and removes it).
+ */
+export async function followHere(setup: RebuildSetup, run: RunInfo, io: Io, options: Omit<FollowOptions, 'ephemeral' | 'signal'> = {}): Promise<number> {
+  if (!setup.ephemeral) return followToEnd(run, io, options);
+  const interrupt = new AbortController();
+  const onInterrupt = (): void => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await followToEnd(run, io, { ...options, ephemeral: true, signal: interrupt.signal });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
 
 const CANCELLED_EXIT = 130;
@@ -45,11 +70,16 @@ const CANCELLED_EXIT = 130;
 export interface FollowOptions {
   /** print the run's log lines as they come (activation runs) instead of stages and builds */
   echoLog?: boolean;
+  /** the run and its log are removed when this command ends (the demo): point to no log */
+  ephemeral?: boolean;
+  /** stop following (Ctrl-C in the demo): the command ends with 130 */
+  signal?: AbortSignal;
 }
 
 /** Follow a run to its end, printing as it goes; returns its exit status (1 when it has none). */
 export async function followToEnd(run: RunInfo, io: Io, options: FollowOptions = {}): Promise<number> {
   const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let echoed = 0;
   const seenRunning = new Set<string>();
   let finished = 0;
@@ -80,6 +110,10 @@ export async function followToEnd(run: RunInfo, io: Io, options: FollowOptions =
     },
   });
   const info = await tracked.done;
+  if (options.signal?.aborted && !info.exit) {
+    io.err(`interrupted: the demo's run ${info.id} is stopped and removed with its folder`);
+    return CANCELLED_EXIT;
+  }
   reportFinished(tracked.progress.snapshot({ tailLines: 0 }).finished, true);
   const summary = summaryOf(info, tracked.progress);
   if (!summary) {
@@ -92,27 +126,35 @@ export async function followToEnd(run: RunInfo, io: Io, options: FollowOptions =
     for (const line of f.lastLines.slice(-10)) io.err(`  > ${line}`);
   }
   io.out(`${info.meta?.host} ${info.meta?.action}: ${summary.headline}`);
-  if (summary.result !== 'succeeded') io.err(`full log: nixdeck log ${info.id}`);
+  if (summary.result !== 'succeeded') io.err(options.ephemeral ? "the demo's log is removed with its folder when this command ends" : `full log: nixdeck log ${info.id}`);
   // a cancelled run ends by SIGINT: 130, as a shell reports it
   return summary.result === 'cancelled' ? (summary.exitCode ?? CANCELLED_EXIT) : (summary.exitCode ?? 1);
 }
 
 export async function runsCommand(env: Environment, io: Io, json: boolean, host?: string): Promise<number> {
   const runs = (await listRuns(env.rebuild.stateDir)).filter((r) => !host || r.meta?.host === host);
-  const rows = runs.map((r) => ({
-    id: r.id,
-    host: r.meta?.host ?? null,
-    action: r.meta?.action ?? null,
-    state: r.state,
-    startedAt: r.meta?.startedAt ?? null,
-    endedAt: r.exit?.endedAt ?? null,
-    exitCode: r.exit?.exitCode ?? null,
-    cancelled: r.exit?.cancelled ?? false,
-    ...(r.reason ? { reason: r.reason } : {}),
-  }));
+  const rows = await Promise.all(
+    runs.map(async (r) => ({
+      id: r.id,
+      host: r.meta?.host ?? null,
+      action: r.meta?.action ?? null,
+      state: r.state,
+      result: await resultOf(r),
+      startedAt: r.meta?.startedAt ?? null,
+      endedAt: r.exit?.endedAt ?? null,
+      exitCode: r.exit?.exitCode ?? null,
+      cancelled: r.exit?.cancelled ?? false,
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
+  );
   if (json) printJson(io, rows);
   else if (rows.length === 0) io.out('no runs yet');
-  else for (const line of table([['RUN', 'HOST', 'ACTION', 'STATE', 'STARTED', 'EXIT'], ...rows.map((r) => [r.id, r.host ?? '?', r.action ?? '?', r.cancelled ? 'cancelled' : r.state, r.startedAt ?? '?', r.exitCode === null ? '' : String(r.exitCode)])])) io.out(line);
+  else {
+    // a lost run has no recorded end: say so rather than a result it never reported
+    const shown = (r: (typeof rows)[number]): string => (r.state === 'lost' ? 'lost' : r.result);
+    for (const line of table([['RUN', 'HOST', 'ACTION', 'RESULT', 'STARTED', 'EXIT'], ...rows.map((r) => [r.id, r.host ?? '?', r.action ?? '?', shown(r), r.startedAt ?? '?', r.exitCode === null ? '' : String(r.exitCode)])])) io.out(line);
+  }
+  if (env.rebuild.ephemeral) io.err(DEMO_RUNS_NOTE);
   return 0;
 }
 
@@ -123,7 +165,8 @@ export async function logCommand(env: Environment, io: Io, runName: string, summ
     run = await readRun(env.rebuild.stateDir, runName);
   } catch (error) {
     if (error instanceof RunLookupError) {
-      io.err(`error: ${error.message}; see: nixdeck runs`);
+      // the lookup's message already says where to look
+      io.err(`error: ${error.message}`);
       return 1;
     }
     throw error;
@@ -136,14 +179,16 @@ export async function logCommand(env: Environment, io: Io, runName: string, summ
     });
     return 0;
   }
-  // a saved log has no timestamps: the summary's times come from the run's start and end
+  // the supervisor saved the summary with real build times; an older run's log is parsed again
   const progress = new BuildProgress();
-  const lines = createInterface({ input: createReadStream(path.join(run.dir, LOG_FILE)), crlfDelay: Infinity });
-  for await (const line of lines) progress.apply(parseLogLine(line), 0);
   const info = run;
-  const summary = summaryOf(info, progress);
+  const saved = info.exit ? await savedSummaryOf(info) : null;
+  if (!saved) {
+    const lines = createInterface({ input: createReadStream(path.join(run.dir, LOG_FILE)), crlfDelay: Infinity });
+    for await (const line of lines) progress.apply(parseLogLine(line), 0);
+  }
   const snap = progress.snapshot({ tailLines: 0 });
-  const result = summary ?? { result: info.state, headline: `${info.state}: ${snap.builds.done}/${snap.builds.expected} builds so far`, builds: snap.builds };
+  const result = saved ?? { result: info.state, headline: `${info.state}: ${snap.builds.done}/${snap.builds.expected} builds so far`, builds: snap.builds };
   if (json) printJson(io, { id: info.id, host: info.meta?.host ?? null, action: info.meta?.action ?? null, ...result });
   else io.out(`${info.id}: ${result.headline}`);
   return 0;

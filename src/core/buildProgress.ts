@@ -197,6 +197,11 @@ export interface ProgressSnapshot {
   downloads: ByteProgress;
   /** bytes copied into/out of the store (actCopyPath, NAR size) */
   copies: ByteProgress;
+  /**
+   * bytes per second over the last few seconds of the transfer that the ETA follows (downloads,
+   * else copies); null before two samples, or when nothing moved in that window
+   */
+  transferRate: number | null;
   running: RunningBuild[];
   /** every derivation known to be built in this run (plan messages and build starts) */
   planned: PlannedBuild[];
@@ -280,6 +285,45 @@ const MAX_FAILED = 100;
 const MAX_ERRORS = 50;
 const MAX_WARNINGS = 50;
 const MAX_MESSAGE_LINES = 200;
+/** the transfer rate is measured over this much recent time */
+export const RATE_WINDOW_MS = 10_000;
+/** byte samples closer together than this are merged, so a flood of progress events costs nothing */
+const RATE_SAMPLE_MS = 250;
+
+/** Done bytes of one transfer kind over time, for a recent rate; bounded by the window. */
+class RateMeter {
+  private readonly times: number[] = [];
+  private readonly bytes: number[] = [];
+
+  sample(t: number, doneBytes: number): void {
+    const n = this.times.length;
+    // merge into the newest sample while it is young, so samples stay RATE_SAMPLE_MS apart
+    if (n >= 2 && t - (this.times[n - 2] ?? 0) < RATE_SAMPLE_MS) {
+      this.times[n - 1] = t;
+      this.bytes[n - 1] = doneBytes;
+    } else {
+      this.times.push(t);
+      this.bytes.push(doneBytes);
+    }
+    // keep one sample at or before the window's start, as the anchor
+    while (this.times.length > 2 && (this.times[1] ?? 0) <= t - RATE_WINDOW_MS) {
+      this.times.shift();
+      this.bytes.shift();
+    }
+  }
+
+  /** Bytes per second from the oldest kept sample to `now`; null when unknown or nothing moved. */
+  rate(now: number): number | null {
+    const n = this.times.length;
+    if (n < 2) return null;
+    let first = 0;
+    while (first < n - 1 && (this.times[first + 1] ?? 0) <= now - RATE_WINDOW_MS) first++;
+    const moved = (this.bytes[n - 1] ?? 0) - (this.bytes[first] ?? 0);
+    const span = Math.max(now, this.times[n - 1] ?? 0) - (this.times[first] ?? 0);
+    if (moved <= 0 || span <= 0) return null;
+    return (moved / span) * 1000;
+  }
+}
 
 const KEEP_ON_EVICTION = new Set<number>([ActivityType.Build, ActivityType.Builds, ActivityType.CopyPaths, ActivityType.Realise]);
 const PROGRESS_TYPES = new Set<number>([ActivityType.Builds, ActivityType.CopyPaths, ActivityType.FileTransfer, ActivityType.CopyPath]);
@@ -453,6 +497,7 @@ export class BuildProgress {
   };
 
   private readonly tail: Ring<string>;
+  private readonly rates = new Map<number, RateMeter>();
 
   constructor(options: BuildProgressOptions = {}) {
     this.tailCapacity = options.tailCapacity ?? 2000;
@@ -518,6 +563,11 @@ export class BuildProgress {
         for (let k = 0; k < 4; k++) sum[k] = (sum[k] ?? 0) + next[k]! - prev[k]!;
       }
       act.progress = next;
+      if (sum !== undefined && (act.type === ActivityType.FileTransfer || act.type === ActivityType.CopyPath)) {
+        let meter = this.rates.get(act.type);
+        if (meter === undefined) this.rates.set(act.type, (meter = new RateMeter()));
+        meter.sample(this.lastMs ?? 0, sum[0]);
+      }
       if (act.type === ActivityType.Builds) {
         const dDone = next[0] - prev[0];
         const dFailed = next[3] - prev[3];
@@ -922,6 +972,11 @@ export class BuildProgress {
       return { doneBytes: d, expectedBytes: Math.max(d, e, this.setExpected.get(type) ?? 0), running: open };
     };
 
+    const downloads = bytes(ActivityType.FileTransfer);
+    const copies = bytes(ActivityType.CopyPath);
+    const followed = downloads.expectedBytes > 0 ? ActivityType.FileTransfer : ActivityType.CopyPath;
+    const transferRate = this.rates.get(followed)?.rate(now) ?? null;
+
     const finishedAll = this.finished.last(options.finishedLimit ?? this.finished.size);
     const finished: FinishedBuild[] = finishedAll.map((rec) => ({
       drvPath: rec.drvPath,
@@ -958,8 +1013,9 @@ export class BuildProgress {
       stage: this.stage,
       builds,
       substitutions,
-      downloads: bytes(ActivityType.FileTransfer),
-      copies: bytes(ActivityType.CopyPath),
+      downloads,
+      copies,
+      transferRate,
       running,
       planned,
       plannedPending,

@@ -3,7 +3,8 @@
 
 import type { Counts, FailedDerivation, NixErrorInfo, ProgressSnapshot } from './buildProgress.js';
 
-export type RunResult = 'succeeded' | 'failed' | 'cancelled' | 'partial';
+export const RUN_RESULTS = ['succeeded', 'failed', 'cancelled', 'partial'] as const;
+export type RunResult = (typeof RUN_RESULTS)[number];
 
 export interface RunSummary {
   result: RunResult;

@@ -65,6 +65,8 @@ export interface GenerationList {
   rebootNeeded: boolean;
   runningKernel: string | null;
   bootedKernel: string | null;
+  /** set when the list is a stand-in (the demo's other hosts), shown beside the host's name */
+  simulated?: string;
 }
 
 export interface Todo {

@@ -150,11 +150,14 @@ export interface RunsState {
   byHost: Record<string, HostRunState>;
   /** the clock elapsed times are shown against */
   nowMs: number;
+  /** runs stop and are removed with their logs when the console quits (the demo's); else they go on */
+  endWithConsole: boolean;
 }
 
-export function emptyRuns(available: boolean, nowMs: number): RunsState {
+export function emptyRuns(available: boolean, nowMs: number, endWithConsole = false): RunsState {
   return {
     available,
+    endWithConsole,
     views: {},
     known: [],
     open: [],
@@ -201,14 +204,24 @@ export function runsByHost(views: Record<string, RunView>): Record<string, HostR
 export interface Notice {
   text: string;
   kind: 'info' | 'warn' | 'error';
+  /** the key that could not act, when the notice says why (shown before the text) */
+  key?: string;
 }
 
 export interface AppState {
+  /** this machine's host name */
+  hostname: string;
+  /** the terminal's size as the console last drew it; null before the first frame */
+  terminal: { columns: number; rows: number } | null;
   flakeDir: string;
+  /** the user's home folder, for showing paths as `~/…`; '' when unknown */
+  home: string;
   todoFile: string;
   prefs: Prefs;
   focus: FocusId;
   overlay: Overlay;
+  /** the help overlay: first line shown, rows shown, largest useful scroll (set as it is drawn) */
+  help: { scroll: number; rows: number; maxScroll: number };
   /** a question waiting for y/N, or the password field */
   dialog: Dialog | null;
   notice: Notice | null;
@@ -232,6 +245,8 @@ export interface AppState {
   marks: Record<string, GenerationMarks>;
   /** generation changes are available (a GenerationOps service was given) */
   genOpsAvailable: boolean;
+  /** the terminal shows colours; without them filter matches are marked with brackets */
+  color: boolean;
 }
 
 export const NO_MARKS: GenerationMarks = { compare: null, remove: [] };
@@ -280,5 +295,5 @@ export function filterGenerations(list: readonly Generation[], query: string): F
 }
 
 export function filterTodos(todos: readonly ParsedTodo[], query: string): FuzzyHit<ParsedTodo>[] {
-  return cachedIndex(todos, () => createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => t.section.join(' › ') })).search(query);
+  return cachedIndex(todos, () => createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => t.section })).search(query);
 }

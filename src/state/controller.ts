@@ -26,6 +26,7 @@ import {
   selectedRunPane,
 } from './appState.js';
 import { GenerationActions } from './generationActions.js';
+import { runRefusal } from './hostRules.js';
 import type { GenerationOps } from './generations.js';
 import { type LogWindow, logWindow, matchingLines } from './runLog.js';
 import type { RunsService, RunView, StartResult } from './runs.js';
@@ -38,6 +39,8 @@ export interface Services {
   hostname: string;
   listFolderHosts(flakeDir: string): Promise<string[]>;
   evalFlakeHosts(flakeDir: string): Promise<FlakeHostsResult>;
+  /** the flake's hosts as last evaluated, shown until the evaluation confirms them; null when unknown */
+  cachedFlakeHosts?(flakeDir: string): Promise<string[] | null>;
   readGenerations(host: Host): Promise<GenerationsResult>;
   readTodos(file: string): Promise<TodoReadResult>;
   setTodoDone(snapshot: TodoSnapshot, todo: ParsedTodo, done: boolean): Promise<ToggleOutcome>;
@@ -52,6 +55,8 @@ export interface Services {
 
 export interface ControllerOptions {
   flakeDir: string;
+  /** the user's home folder, for showing paths as `~/…` */
+  home?: string;
   todoFile: string;
   prefs: Prefs;
   /** shown once at start, e.g. a preferences file that was moved aside */
@@ -65,6 +70,8 @@ export interface ControllerOptions {
   clockTickMs?: number;
   /** the wall clock elapsed times are shown against (default Date.now) */
   now?: () => number;
+  /** the terminal shows colours (default true); decided where the terminal is known */
+  color?: boolean;
 }
 
 export const DEFAULT_RUN_REFRESH_MS = Math.round(1000 / 15);
@@ -87,6 +94,10 @@ export class Controller {
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private clockTimer: ReturnType<typeof setInterval> | null = null;
   private readonly watches = new Map<string, () => void>();
+  /** what the status bar last said about each run still going, replaced by its outcome when it ends */
+  private readonly runNotices = new Map<string, Notice>();
+  /** notices about runs (so an outcome may replace them; any other notice stays) */
+  private readonly ownRunNotices = new WeakSet<Notice>();
   /** hosts a run is being started on (asking sudo, starting), so a second key does not start another */
   private readonly starting = new Set<string>();
   /** log rows of the selected run pane, for paging; reported by the pane, not state (no render) */
@@ -106,11 +117,16 @@ export class Controller {
     this.clockTickMs = Math.max(50, options.clockTickMs ?? 1000);
     this.now = options.now ?? Date.now;
     this.store = createStore<AppState>({
+      hostname: services.hostname,
+      terminal: null,
       flakeDir: options.flakeDir,
+      home: options.home ?? '',
       todoFile: options.todoFile,
       prefs: options.prefs,
+      color: options.color ?? true,
       focus: options.prefs.lastPane,
       overlay: 'none',
+      help: { scroll: 0, rows: 10, maxScroll: 0 },
       dialog: null,
       notice: options.warning ? { text: options.warning, kind: 'warn' } : null,
       flakeEval: { status: 'loading' },
@@ -119,7 +135,7 @@ export class Controller {
       todos: { status: 'loading' },
       viewport: { hosts: 10, generations: 10, todos: 10 },
       panes: { hosts: emptyPane(), generations: emptyPane(), todos: emptyPane() },
-      runs: emptyRuns(services.runs !== undefined, this.now()),
+      runs: emptyRuns(services.runs !== undefined, this.now(), services.runs?.endsWithConsole === true),
       genView: null,
       marks: {},
       genOpsAvailable: services.generations !== undefined,
@@ -131,6 +147,7 @@ export class Controller {
       now: () => this.now(),
       disposed: () => this.disposed,
       notify: (kind, text) => this.notify(kind, text),
+      notifyRun: (id, kind, text) => this.notifyRun(id, kind, text),
       savePrefs: (changes) => this.services.savePrefs(changes),
       loadGenerations: (host) => this.loadGenerations(host),
       openRun: (id) => this.openRun(id, { focus: false }),
@@ -141,15 +158,39 @@ export class Controller {
     return this.store.get();
   }
 
-  /** Start loading everything; folder hosts and todos arrive first, the flake evaluation later. */
+  /**
+   * Start loading everything. What the first full frame shows is read first, together: folder
+   * hosts, the flake's hosts as last evaluated (when known), the todos and the selected host's
+   * generations. Only then do the flake evaluation and the list of runs start, so that they do
+   * not compete with the first frame for the CPU.
+   */
   async start(): Promise<void> {
     const { flakeDir } = this.state;
-    const recentRuns = this.loadRecentRuns();
-    const evaluation = this.services.evalFlakeHosts(flakeDir);
     const todos = this.reloadTodos();
-    this.folderHosts = await this.services.listFolderHosts(flakeDir);
-    this.applyHosts(null);
-    await todos;
+    const [folder, cached] = await Promise.all([
+      this.services.listFolderHosts(flakeDir),
+      this.services.cachedFlakeHosts ? this.services.cachedFlakeHosts(flakeDir).catch(() => null) : null,
+    ]);
+    this.folderHosts = folder;
+    this.applyHosts(cached);
+    const shown = this.selectedHost()?.name;
+    // applyHosts started reading the selected host's generations; wait for them (bounded)
+    const generations = new Promise<void>((resolve) => {
+      const giveUp = setTimeout(() => done(), 2000);
+      const check = (): void => {
+        if (shown === undefined || this.disposed || this.state.generations[shown]?.status !== 'loading') done();
+      };
+      const unsubscribe = this.store.subscribe(check);
+      const done = (): void => {
+        clearTimeout(giveUp);
+        unsubscribe();
+        resolve();
+      };
+      check();
+    });
+    await Promise.all([todos, generations]);
+    const evaluation = this.services.evalFlakeHosts(flakeDir);
+    const recentRuns = this.loadRecentRuns();
     const result = await evaluation;
     if (result.ok) {
       this.applyHosts(result.names);
@@ -400,6 +441,9 @@ export class Controller {
     const host = this.selectedHost();
     if (!host) return this.notify('warn', 'no host selected');
     if (!this.runs) return this.notify('warn', 'rebuild runs are not available in this console');
+    // the keymap says this before; here again so that no other way in can ask or start it
+    const refused = runRefusal(host, action, this.services.hostname);
+    if (refused) return this.notify('warn', refused);
     const going = runningViews(this.state).find((v) => v.host === host.name);
     if (going) return this.notify('warn', `a ${going.action} is already running on ${host.name} (4 shows it)`);
     if (this.starting.has(host.name)) return this.notify('warn', `a run is being started on ${host.name}`);
@@ -454,7 +498,7 @@ export class Controller {
     // a new generation, or another one running: the list shows it once the run has ended
     if (action === 'switch' || action === 'boot' || action === 'test') this.gens.refreshWhenDone(result.id, host);
     this.openRun(result.id, { focus: false });
-    this.notify('info', `${action} started on ${host}`);
+    this.notifyRun(result.id, 'info', `${action} started on ${host}`);
   }
 
   // ---- dialogs --------------------------------------------------------------------------------
@@ -735,7 +779,7 @@ export class Controller {
   private async cancelRun(id: string, host: string): Promise<void> {
     const runs = this.runs;
     if (!runs) return;
-    this.notify('info', `cancelling the run on ${host}…`);
+    this.notifyRun(id, 'info', `cancelling the run on ${host}…`);
     try {
       await runs.cancel(id);
     } catch (error) {
@@ -830,6 +874,7 @@ export class Controller {
       }
       return { ...s, runs: { ...s.runs, views, known, byHost: runsByHost(views), nowMs } };
     });
+    for (const view of updates.values()) this.noticeOutcome(view, before[view.id]);
     this.syncClock();
   }
 
@@ -872,7 +917,27 @@ export class Controller {
   }
 
   setOverlay(overlay: Overlay): void {
-    this.set({ overlay });
+    this.set(overlay === 'help' ? { overlay, help: { ...this.state.help, scroll: 0 } } : { overlay });
+  }
+
+  /** The help overlay's rows and its largest useful scroll, as it is drawn. */
+  setHelpGeometry(rows: number, maxScroll: number): void {
+    const help = this.state.help;
+    if (help.rows === rows && help.maxScroll === maxScroll) return;
+    this.set({ help: { rows, maxScroll, scroll: Math.min(help.scroll, maxScroll) } });
+  }
+
+  /** Scroll the help by `lines` (pages: `rows` lines), kept within what it has. */
+  scrollHelp(lines: number): void {
+    const help = this.state.help;
+    const scroll = Math.max(0, Math.min(help.maxScroll, help.scroll + lines));
+    if (scroll !== help.scroll) this.set({ help: { ...help, scroll } });
+  }
+
+  /** The UI reports the terminal's size; keys do nothing on a screen too small to show them. */
+  setTerminalSize(columns: number, rows: number): void {
+    const now = this.state.terminal;
+    if (now?.columns !== columns || now.rows !== rows) this.set({ terminal: { columns, rows } });
   }
 
   setNotice(notice: Notice): void {
@@ -894,6 +959,39 @@ export class Controller {
   private notify(kind: Notice['kind'], text: string): void {
     this.set({ notice: { kind, text } });
   }
+
+  /** A notice about run `id` ("started", "cancelling…"): the run's outcome replaces it when it ends. */
+  private notifyRun(id: string, kind: Notice['kind'], text: string): void {
+    const notice: Notice = { kind, text };
+    this.runNotices.set(id, notice);
+    this.ownRunNotices.add(notice);
+    this.set({ notice });
+  }
+
+  /**
+   * A run that ended: its outcome goes to the status bar in place of what was said while it went
+   * on, unless the bar shows something newer that is not about a run (then the pane says it).
+   */
+  private noticeOutcome(view: RunView, before: RunView | undefined): void {
+    if (view.phase === 'running') return;
+    const told = this.runNotices.get(view.id);
+    if (told === undefined && before?.phase !== 'running') return;
+    this.runNotices.delete(view.id);
+    const shown = this.state.notice;
+    if (shown !== null && !this.ownRunNotices.has(shown)) return;
+    const notice = runOutcomeNotice(view);
+    this.ownRunNotices.add(notice);
+    this.set({ notice });
+  }
+}
+
+/** `switch on hq succeeded in 1m12s`, `switch to generation 42 on hq failed: …`, `build on nas cancelled after 3s` */
+export function runOutcomeNotice(view: RunView): Notice {
+  const what = `${view.action}${view.generation !== undefined ? ` to generation ${view.generation}` : ''} on ${view.host}`;
+  const summary = view.summary;
+  if (view.phase === 'lost' || summary === null) return { kind: 'warn', text: `${what}: lost, the run stopped reporting (L lists runs)` };
+  if (summary.result === 'partial') return { kind: 'warn', text: `${what}: ${summary.headline}` };
+  return { kind: summary.result === 'failed' ? 'error' : 'info', text: `${what} ${summary.headline}` };
 }
 
 function newRunPane(id: string): RunPaneState {

@@ -20,6 +20,7 @@ import {
   selectedHostOf,
 } from './appState.js';
 import type { GenerationOps } from './generations.js';
+import { generationChangeRefusal } from './hostRules.js';
 import type { RunsService, RunView } from './runs.js';
 import type { Store } from './store.js';
 
@@ -31,6 +32,8 @@ export interface GenerationContext {
   now(): number;
   disposed(): boolean;
   notify(kind: Notice['kind'], text: string): void;
+  /** a notice about a run: replaced by the run's outcome when it ends */
+  notifyRun(runId: string, kind: Notice['kind'], text: string): void;
   savePrefs(changes: Partial<Prefs>): void;
   loadGenerations(host: Host): Promise<void>;
   /** open (or select) a run pane and follow the run */
@@ -98,8 +101,11 @@ export class GenerationActions {
 
   // ---- where we are -----------------------------------------------------------------------------
 
-  /** The selected host, when its generations may be changed here; otherwise says why not. */
-  private usableHost(): { host: Host; ops: GenerationOps; generations: Generation[] } | null {
+  /**
+   * The selected host, when its generations may be read (and, with `change`, switched or
+   * deleted) here; otherwise says why not.
+   */
+  private usableHost(change: 'read' | 'change'): { host: Host; ops: GenerationOps; generations: Generation[] } | null {
     const ops = this.ctx.ops;
     if (!ops) {
       this.ctx.notify('warn', 'changing generations is not available in this console');
@@ -110,7 +116,7 @@ export class GenerationActions {
       this.ctx.notify('info', 'no host selected');
       return null;
     }
-    const refused = ops.refusal(host);
+    const refused = ops.refusal(host) ?? (change === 'change' ? generationChangeRefusal(host, this.state.hostname) : null);
     if (refused) {
       this.ctx.notify('warn', refused);
       return null;
@@ -156,7 +162,7 @@ export class GenerationActions {
 
   /** Enter: the diff from the running system to the selected generation, then the confirmation. */
   switchSelected(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('change');
     if (!usable) return;
     const target = this.selectedGeneration();
     if (!target) return this.ctx.notify('info', 'no generation selected');
@@ -168,7 +174,7 @@ export class GenerationActions {
 
   /** r: the previous generation (the highest number below the current one), like nix-env --rollback. */
   rollback(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('change');
     if (!usable) return;
     const choice = chooseTarget(usable.generations, undefined);
     if (!choice.ok) return this.ctx.notify('warn', choice.message);
@@ -192,7 +198,7 @@ export class GenerationActions {
 
   /** m: mark the selected generation for comparison (m again on it clears the mark). */
   toggleCompareMark(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('read');
     if (!usable) return;
     const g = this.selectedGeneration();
     if (!g) return;
@@ -207,7 +213,7 @@ export class GenerationActions {
 
   /** d: the diff from the marked generation (else the running system) to the selected one. */
   diffSelected(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('read');
     if (!usable) return;
     const g = this.selectedGeneration();
     if (!g) return;
@@ -294,7 +300,7 @@ export class GenerationActions {
 
   /** Space: mark the selected generation for deletion, or unmark it; never a protected one. */
   toggleDeleteMark(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('change');
     if (!usable) return;
     const g = this.selectedGeneration();
     if (!g) return;
@@ -319,7 +325,8 @@ export class GenerationActions {
   togglePin(): void {
     const host = selectedHostOf(this.state);
     const g = this.selectedGeneration();
-    if (!host || !g) return;
+    if (!host) return this.ctx.notify('info', 'no host selected');
+    if (!g) return this.ctx.notify('info', `no generation of ${host.name} selected`);
     const parsed = parsePins(this.state.prefs.pins ?? '');
     const { pins, pinned } = togglePin(parsed.ok ? parsed.pins : {}, host.name, g.generation);
     const text = formatPins(pins);
@@ -335,7 +342,7 @@ export class GenerationActions {
 
   /** X: the preview of deleting the marked generations, with a y/N question. */
   deleteMarked(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('change');
     if (!usable) return;
     const numbers = new Set(usable.generations.map((g) => g.generation));
     const marked = marksOf(this.state, usable.host.name).remove.filter((n) => numbers.has(n));
@@ -345,7 +352,7 @@ export class GenerationActions {
 
   /** K: ask for a keep policy. */
   openKeepPolicy(): void {
-    const usable = this.usableHost();
+    const usable = this.usableHost('change');
     if (!usable) return;
     this.update((s) => ({ ...s, dialog: { kind: 'keepPolicy', host: usable.host.name, field: 'last', last: '', days: '', error: null }, notice: null }));
   }
@@ -518,7 +525,7 @@ export class GenerationActions {
     const adopted = this.ctx.runs ? await this.ctx.runs.adopt(result.id).catch(() => false) : false;
     if (this.ctx.disposed()) return;
     if (adopted) this.ctx.openRun(result.id);
-    this.ctx.notify('info', adopted ? `${what} started on ${host}` : `${what} started on ${host} (run ${result.id}); its pane could not be opened`);
+    this.ctx.notifyRun(result.id, 'info', adopted ? `${what} started on ${host}` : `${what} started on ${host} (run ${result.id}); its pane could not be opened`);
   }
 
   private async remove(ops: GenerationOps, host: string, generations: number[], password?: string): Promise<void> {

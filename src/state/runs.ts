@@ -21,6 +21,8 @@ export interface RunView {
   logPath: string;
   /** for a switch/boot/test to a generation (not a rebuild): that generation's number */
   generation?: number;
+  /** the run lives in the demo's temporary folder: it stops, and its log goes, when the console quits */
+  temporary?: boolean;
 }
 
 export type StartResult = { ok: true; id: string } | { ok: false; error: string };
@@ -30,6 +32,8 @@ export type StartResult = { ok: true; id: string } | { ok: false; error: string 
  * their log files (system/); tests and the demo can supply another.
  */
 export interface RunsService {
+  /** the runs stop and are removed (logs too) when the console quits: the demo's. Default: they go on */
+  readonly endsWithConsole?: boolean;
   /** whether starting this action needs a sudo password typed in */
   needsPassword(host: string, action: RebuildAction): Promise<boolean>;
   start(request: { host: string; action: RebuildAction; password?: string }): Promise<StartResult>;

@@ -5,10 +5,13 @@ import { notReachableYet } from '../core/hosts.js';
 import { buildGenerationList } from '../core/generations.js';
 import type { Prefs } from '../core/prefsSchema.js';
 import type { GenerationList, Host } from '../core/types.js';
+import { fileFlakeHostsCache, flakeFingerprint } from './flakeHostsCache.js';
+import { folderProblem } from './folderCheck.js';
 import { evalFlakeHosts, type FlakeHostsResult, listFolderHosts } from './hostsDiscovery.js';
 import { readProfileFacts, type ToplevelCache } from './profileReader.js';
 import { fileToplevelCache } from './toplevelCache.js';
-import { type RebuildSetup, selfCommand } from './rebuilds.js';
+import type { RebuildSetup } from './rebuilds.js';
+import { selfCommand } from './selfCommand.js';
 import { stateDir } from './runStore.js';
 
 export type GenerationsRead = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
@@ -21,9 +24,13 @@ export interface Environment {
   hostname: string;
   listFolderHosts(flakeDir: string): Promise<string[]>;
   evalFlakeHosts(flakeDir: string): Promise<FlakeHostsResult>;
+  /** the flake's hosts as last evaluated, while the flake looks unchanged; null when unknown */
+  cachedFlakeHosts?(flakeDir: string): Promise<string[] | null>;
   readGenerations(host: Host): Promise<GenerationsRead>;
   /** remove what the environment made (the demo's temporary folder) */
   dispose?(): Promise<void>;
+  /** the same at once, synchronously, for a process being signalled to end */
+  disposeNow?(): void;
   /** for the console's header: where the data comes from, when it is not the real system */
   label?: string;
   /** how rebuild runs are started and where they are kept */
@@ -44,10 +51,10 @@ export function resolveFlakeDir(options: Locations, prefs: Prefs, cwd: string = 
   const chosen = options.flake ?? prefs.flake;
   if (chosen !== undefined) {
     const dir = path.resolve(cwd, chosen);
-    if (!isDir(dir)) {
+    const problem = folderProblem(dir);
+    if (problem) {
       throw new SetupError(
-        `flake folder ${dir} does not exist or is not a folder` +
-          (options.flake ? '' : ` (from the preference "flake"; change it with: nixdeck config set flake DIR)`),
+        `flake folder ${dir} ${problem}` + (options.flake ? '' : ` (from the preference "flake"; change it with: nixdeck config set flake DIR)`),
       );
     }
     return dir;
@@ -96,10 +103,12 @@ export function readLocalGenerations(root: string, cache?: ToplevelCache): Gener
 
 export function localEnvironment(options: Locations, prefs: Prefs): Environment {
   const root = path.resolve(options.root ?? '/');
-  if (options.root && !isDir(root)) throw new SetupError(`--root ${root} does not exist or is not a folder`);
+  const rootProblem = options.root ? folderProblem(root) : null;
+  if (rootProblem) throw new SetupError(`--root ${root} ${rootProblem}`);
   const flakeDir = resolveFlakeDir(options, prefs);
   const hostname = readHostname(options.root);
   let cache: ReturnType<typeof fileToplevelCache> | undefined;
+  const hostsCache = fileFlakeHostsCache();
   return {
     rebuild: {
       stateDir: stateDir(),
@@ -116,7 +125,14 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
     root,
     hostname,
     listFolderHosts,
-    evalFlakeHosts: async (dir) => evalFlakeHosts(dir, (await import('./exec.js')).localRunner),
+    cachedFlakeHosts: (dir) => hostsCache.read(dir),
+    async evalFlakeHosts(dir) {
+      const fingerprint = await flakeFingerprint(dir);
+      const result = await evalFlakeHosts(dir, (await import('./exec.js')).localRunner);
+      if (result.ok) await hostsCache.write(dir, fingerprint, result.names);
+      else await hostsCache.forget(dir);
+      return result;
+    },
     async readGenerations(host) {
       if (host.local) {
         cache ??= fileToplevelCache();

@@ -1,12 +1,13 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GlobalOptions } from '../args.js';
 import type { Environment } from './context.js';
 import { readLocalGenerations } from './context.js';
 import { createDemoFleet } from './demoFleet.js';
+import { reapStaleDemoFolders } from './demoOwner.js';
 import { listFolderHosts } from './hostsDiscovery.js';
-import { selfCommand } from './rebuilds.js';
+import { selfCommand } from './selfCommand.js';
 
 /**
  * Where the demo's throwaway fleet goes: $TMPDIR when the user set one, else /dev/shm (in
@@ -23,6 +24,65 @@ function demoParentDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
+/** Is the process (pid > 0) or any process of the group (pid < 0) still there? */
+function alive(id: number): boolean {
+  try {
+    process.kill(id, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Does `pid` run with `text` in its command line? (a pid written down earlier may be reused) */
+function commandLineHas(pid: number, text: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+  } catch {
+    return !existsSync('/proc/self/cmdline') && alive(pid); // no /proc: trust the pid
+  }
+}
+
+/**
+ * Stop the unfinished runs of the demo in `dir` at once, synchronously: SIGTERM to each command's
+ * process group and to its supervisor (which would otherwise write the run's end, and the
+ * history, into a folder being removed), then wait up to a second for them to go. Only processes
+ * whose command line names the demo's folder are signalled.
+ */
+function stopRunsNow(dir: string): void {
+  const runs = path.join(dir, 'state', 'runs');
+  const targets: number[] = [];
+  let ids: string[] = [];
+  try {
+    ids = readdirSync(runs);
+  } catch {
+    return; // no run was ever started
+  }
+  for (const id of ids) {
+    if (existsSync(path.join(runs, id, 'exit.json'))) continue;
+    let meta: { childPid?: unknown; supervisorPid?: unknown };
+    try {
+      meta = JSON.parse(readFileSync(path.join(runs, id, 'meta.json'), 'utf8')) as typeof meta;
+    } catch {
+      continue; // no readable meta.json: no process known to stop
+    }
+    const group = meta.childPid;
+    const supervisor = meta.supervisorPid;
+    for (const target of [typeof group === 'number' ? -group : 0, typeof supervisor === 'number' ? supervisor : 0]) {
+      if (!Number.isInteger(target) || Math.abs(target) <= 1 || !commandLineHas(Math.abs(target), dir)) continue;
+      try {
+        process.kill(target, 'SIGTERM');
+        targets.push(target);
+      } catch {
+        // already gone
+      }
+    }
+  }
+  const until = Date.now() + 1000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (targets.some(alive) && Date.now() < until) Atomics.wait(pause, 0, 0, 20);
+}
+
 /** How long the console's demo waits before the flake's host list arrives, as an evaluation would. */
 export const DEMO_EVAL_MS = 400;
 
@@ -32,7 +92,9 @@ export const DEMO_EVAL_MS = 400;
  * answered from the fleet's own table after a short pause, as an evaluation would.
  */
 export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, evalDelayMs = 0): Promise<Environment> {
-  const fleet = await createDemoFleet({ parentDir: demoParentDir() });
+  const parentDir = demoParentDir();
+  reapStaleDemoFolders(parentDir);
+  const fleet = await createDemoFleet({ parentDir });
   return {
     label: 'demo',
     // runs and their history stay inside the demo's folder; the stand-in activates nothing
@@ -45,6 +107,7 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
       supervisor: selfCommand('__supervise'),
       isRoot: false,
       needsRoot: false,
+      ephemeral: true,
     },
     flakeDir: fleet.flakeDir,
     todoFile: options.file ? path.resolve(options.file) : path.join(fleet.flakeDir, 'PROJECT.md'),
@@ -60,7 +123,17 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
       } catch (error) {
         return { ok: false, message: `the demo could not write ${host.name}: ${(error as Error).message}` };
       }
-      return readLocalGenerations(root);
+      const read = await readLocalGenerations(root);
+      // only the demo's "this machine" is real to the console; the others are stand-ins
+      if (read.ok && host.name !== fleet.localHost) return { ...read, list: { ...read.list, simulated: 'demo: simulated' } };
+      return read;
+    },
+    // a signal: the runs' processes are stopped and the folder removed before anything else
+    // runs, so a second signal that kills the process at once finds nothing left to clean up
+    disposeNow: () => {
+      void fleet.cleanup(); // stops writing the hosts not written yet
+      stopRunsNow(fleet.dir);
+      rmSync(fleet.dir, { recursive: true, force: true, maxRetries: 3 });
     },
     // the demo's folder goes away on quit, so its runs cannot outlive it
     dispose: async () => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeOwner } from './demoOwner.js';
 
 export interface DemoFleet {
   /** the temporary folder holding everything */
@@ -188,6 +189,7 @@ export async function createDemoFleet(
   const dir = await fs.promises.mkdtemp(path.join(opts.parentDir ?? os.tmpdir(), 'nixdeck-demo-'));
   const cleanup = (): Promise<void> => fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   try {
+    writeOwner(dir); // for the reaper of folders whose demo died without cleaning up
     // About 2,300 tiny files, folders and links: synchronous calls write them about twice as fast as
     // fs.promises (no thread-pool round trip per call), and nothing else runs at start-up.
     const now = (opts.now ?? new Date()).getTime();

@@ -6,6 +6,8 @@ export interface CommandResult {
   stderr: string;
   /** set when the command could not be started at all (ENOENT, EACCES) */
   spawnError?: string;
+  /** the error code with spawnError, when there is one (ENOENT, EACCES, ...) */
+  spawnCode?: string;
 }
 
 /** Runs a program with an argument array. Local now; an SSH runner implements the same shape. */
@@ -35,6 +37,7 @@ export const localRunner: CommandRunner = {
       stdout: typeof result.stdout === 'string' ? result.stdout : '',
       stderr: typeof result.stderr === 'string' ? result.stderr : '',
       ...(spawnError ? { spawnError } : {}),
+      ...(spawnError && result.code ? { spawnCode: result.code } : {}),
     };
   },
 };

@@ -2,11 +2,19 @@ import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunResult } from '../core/runSummary.js';
 
+/**
+ * A rebuild, or an activation of an existing generation (`__activate`: a rollback or a switch to
+ * a generation, which builds nothing and takes seconds); their durations are kept apart.
+ */
+export type RunKind = 'rebuild' | 'activation';
+
 /** One finished run, as kept in $XDG_STATE_HOME/nixdeck/history.jsonl. */
 export interface HistoryRecord {
   id: string;
   host: string;
   action: string;
+  /** absent in records written before activations were recorded: a rebuild */
+  kind?: RunKind;
   startedAt: string;
   durationMs: number;
   result: RunResult;
@@ -17,7 +25,7 @@ export interface HistoryRecord {
 export interface History {
   /** recent build durations per derivation name, oldest first */
   buildTimes: Map<string, number[]>;
-  /** recent durations of whole runs per host and action, oldest first */
+  /** recent durations of whole runs per host, kind and action (runKey), oldest first */
   runTimes: Map<string, number[]>;
 }
 
@@ -31,8 +39,8 @@ export async function appendHistory(stateDir: string, record: HistoryRecord): Pr
   await appendFile(historyFile(stateDir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
 }
 
-export function runKey(host: string, action: string): string {
-  return `${host}\u0000${action}`;
+export function runKey(host: string, action: string, kind: RunKind = 'rebuild'): string {
+  return kind === 'rebuild' ? `${host}\u0000${action}` : `${host}\u0000${kind}\u0000${action}`;
 }
 
 /** The history; lines that do not parse (a crash mid-write) are skipped. */
@@ -59,7 +67,7 @@ export async function loadHistory(stateDir: string): Promise<History> {
       continue;
     }
     if (typeof record.host !== 'string' || typeof record.action !== 'string') continue;
-    if (record.result === 'succeeded' && typeof record.durationMs === 'number') push(history.runTimes, runKey(record.host, record.action), record.durationMs);
+    if (record.result === 'succeeded' && typeof record.durationMs === 'number') push(history.runTimes, runKey(record.host, record.action, record.kind === 'activation' ? 'activation' : 'rebuild'), record.durationMs);
     for (const [name, ms] of Object.entries(record.builds ?? {})) if (typeof ms === 'number' && ms >= 0) push(history.buildTimes, name, ms);
   }
   return history;

@@ -1,7 +1,9 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidHostName, summariseNixError } from '../core/hosts.js';
 import type { CommandRunner } from './exec.js';
+import { folderProblem } from './folderCheck.js';
 
 const HOST_FOLDERS = ['systems', 'hosts'];
 const HOST_FILES = ['configuration.nix', 'default.nix'];
@@ -31,16 +33,54 @@ export type FlakeHostsResult =
 
 const NIX_ARGS = ['--extra-experimental-features', 'nix-command flakes'];
 
+/** A word for a POSIX shell: as it is when plainly safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The first executable `name` on PATH, or null. */
+function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const file = path.join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+const CHOOSE_FLAKE = 'choose the flake folder with --flake DIR, or: nixdeck config set flake DIR';
+
 /** `nix eval --json <flake>#nixosConfigurations --apply builtins.attrNames`, with a readable failure. */
 export async function evalFlakeHosts(flakeDir: string, runner: CommandRunner): Promise<FlakeHostsResult> {
-  const ref = `${path.resolve(flakeDir)}#nixosConfigurations`;
+  const dir = path.resolve(flakeDir);
+  const problem = folderProblem(dir);
+  if (problem) return { ok: false, error: `flake not evaluated: the flake folder ${dir} ${problem}`, detail: problem, hint: CHOOSE_FLAKE };
+  if (!existsSync(path.join(dir, 'flake.nix'))) {
+    return { ok: false, error: `flake not evaluated: there is no flake.nix in ${dir}`, detail: 'no flake.nix', hint: CHOOSE_FLAKE };
+  }
+  const ref = `${dir}#nixosConfigurations`;
   const args = [...NIX_ARGS, 'eval', '--json', ref, '--apply', 'builtins.attrNames'];
-  const hint = `run: nix eval --json '${ref}' --apply builtins.attrNames`;
-  const result = await runner.run('nix', args, { cwd: flakeDir, timeoutMs: 120_000 });
+  const hint = `run: nix ${args.map(shellQuote).join(' ')}`;
+  // no cwd: a missing working folder would make the spawn fail with ENOENT, like a missing nix
+  const result = await runner.run('nix', args, { timeoutMs: 120_000 });
   if (result.spawnError) {
-    return { ok: false, error: `flake not evaluated: ${result.spawnError}`, detail: result.spawnError, hint: 'install Nix, or use the folder hosts' };
+    const nix = onPath('nix');
+    if (nix === null) {
+      return { ok: false, error: 'flake not evaluated: nix is not installed (not found in PATH)', detail: result.spawnError, hint: 'install Nix, or use the folder hosts' };
+    }
+    const why = result.spawnCode === 'ENOENT' ? 'it, or the interpreter it names, was not found' : result.spawnError;
+    return { ok: false, error: `flake not evaluated: ${nix} could not be run: ${why}`, detail: result.spawnError, hint };
   }
   if (result.exitCode !== 0) {
+    // nix copies a git flake's tracked files only, so an untracked flake.nix is "missing"
+    if (/getting status of '[^']*-source\/flake\.nix': No such file or directory/.test(result.stderr)) {
+      return { ok: false, error: `flake evaluation failed: flake.nix is not tracked by git in ${dir} (nix sees only the files git tracks: git add flake.nix)`, detail: result.stderr, hint };
+    }
     return { ok: false, error: `flake evaluation failed: ${summariseNixError(result.stderr)}`, detail: result.stderr, hint };
   }
   try {

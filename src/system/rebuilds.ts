@@ -17,12 +17,12 @@ export interface RebuildSetup {
   isRoot: boolean;
   /** the demo's stand-in needs no root: it activates nothing */
   needsRoot: boolean;
+  /** runs and their logs live in a temporary folder removed when this process ends (the demo) */
+  ephemeral?: boolean;
 }
 
-/** The argv prefix that starts this very program again with a hidden subcommand. */
-export function selfCommand(subcommand: string): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1] ?? '', subcommand];
-}
+// in a module of its own, so that the console's start-up can use it without loading execa
+export { selfCommand } from './selfCommand.js';
 
 /** How root is reached for this action: not needed, sudo without a password, or sudo asking for one. */
 export async function sudoModeFor(setup: RebuildSetup, action: RebuildAction): Promise<SudoMode> {
@@ -33,8 +33,8 @@ export async function sudoModeFor(setup: RebuildSetup, action: RebuildAction): P
 
 /** Why this rebuild cannot start, or null. */
 export function refusal(setup: RebuildSetup, host: string, action: RebuildAction): string | null {
-  // a stand-in (the demo's) activates nothing, so any host will do
-  if (isActivating(action) && setup.needsRoot && host !== setup.hostname) {
+  // the demo's stand-in too: it follows the same rules as the real thing
+  if (isActivating(action) && host !== setup.hostname) {
     return `${action} activates the configuration, which only works on this machine (${setup.hostname}) for now; build ${host} instead, or run nixdeck on ${host}`;
   }
   return null;

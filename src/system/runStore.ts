@@ -6,11 +6,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { RUN_RESULTS, type RunResult, type RunSummary } from '../core/runSummary.js';
 
 export const META_FILE = 'meta.json';
 export const LOG_FILE = 'log';
 export const EXIT_FILE = 'exit.json';
 export const CANCEL_FILE = 'cancel';
+/** the outcome as the supervisor's tracker saw it, with real build times (a saved log has none) */
+export const SUMMARY_FILE = 'summary.json';
 
 export interface RunMeta {
   id: string;
@@ -192,6 +195,29 @@ async function readText(file: string): Promise<string | null> {
   }
 }
 
+export async function writeSummary(runDir: string, summary: RunSummary): Promise<void> {
+  await writeJsonAtomic(path.join(runDir, SUMMARY_FILE), summary);
+}
+
+/** The saved summary of an ended run; null when there is none (older runs) or it is unusable. */
+export async function readSummary(runDir: string): Promise<RunSummary | null> {
+  let text: string | null;
+  try {
+    text = await readText(path.join(runDir, SUMMARY_FILE));
+  } catch {
+    return null;
+  }
+  if (text === null) return null;
+  try {
+    const v = JSON.parse(text) as Partial<RunSummary> | null;
+    if (typeof v !== 'object' || v === null || !RUN_RESULTS.includes(v.result as RunResult) || typeof v.headline !== 'string') return null;
+    if (!Array.isArray(v.failedDerivations) || typeof v.durationMs !== 'number') return null;
+    return v as RunSummary;
+  } catch {
+    return null;
+  }
+}
+
 export async function readMeta(runDir: string): Promise<RunMeta> {
   const text = await readText(path.join(runDir, META_FILE));
   if (text === null) throw new Error(`${runDir} has no meta.json`);
@@ -267,7 +293,7 @@ export async function listRuns(state: string): Promise<RunInfo[]> {
 export async function readRun(state: string, idOrPrefix: string): Promise<RunInfo> {
   const query = idOrPrefix.trim();
   if (query === '') throw new RunLookupError('no run given: pass a run id, a unique start of one, or "last"');
-  if (query.includes('/') || query.includes('\0') || query.startsWith('.')) throw new RunLookupError(`"${idOrPrefix}" is not a run id`);
+  if (query.includes('/') || query.includes('\0') || query.startsWith('.')) throw new RunLookupError(`"${idOrPrefix}" is not a run id (see: nixdeck runs)`);
   const runs = await listRuns(state);
   if (query === 'last') {
     const newest = runs[0];

@@ -1,10 +1,20 @@
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { BuildProgress } from '../core/buildProgress.js';
 import { parseLogLine } from '../core/nixLog.js';
-import { type RunSummary, summarise } from '../core/runSummary.js';
-import { appendHistory, type HistoryRecord } from './history.js';
+import { type RunResult, type RunSummary, summarise } from '../core/runSummary.js';
+import { appendHistory, type HistoryRecord, type RunKind } from './history.js';
 import { followLog } from './logFollower.js';
-import { type RunInfo, runInfoAt } from './runStore.js';
+import { LOG_FILE, readSummary, type RunInfo, runInfoAt, writeSummary } from './runStore.js';
+
+/** Step runners of a switch/boot/test to an existing generation (not a rebuild). */
+const STEP_RUNNERS = new Set(['__activate', '__demo-activate']);
+
+/** Whether a run rebuilds, or activates an existing generation; from its command line. */
+export function runKindOf(argv: readonly string[]): RunKind {
+  return argv.some((word) => STEP_RUNNERS.has(word)) ? 'activation' : 'rebuild';
+}
 
 export interface TrackedRun {
   progress: BuildProgress;
@@ -52,6 +62,7 @@ export function historyRecordOf(info: RunInfo, progress: BuildProgress, summary:
     id: info.id,
     host: info.meta.host,
     action: info.meta.action,
+    kind: runKindOf(info.meta.argv),
     startedAt: info.meta.startedAt,
     durationMs: summary.durationMs,
     result: summary.result,
@@ -60,8 +71,10 @@ export function historyRecordOf(info: RunInfo, progress: BuildProgress, summary:
 }
 
 /**
- * In the supervisor: follow the run from its first line, and when it has ended append what it
- * took to the history (runs/<id> lives in the state folder that holds history.jsonl).
+ * In the supervisor: follow the run from its first line, and when it has ended save its summary
+ * (with the real build times) beside its log and append what it took to the history
+ * (runs/<id> lives in the state folder that holds history.jsonl). Activations are recorded under
+ * their own kind, so a rollback's few seconds never stand for a rebuild's ETA, nor the reverse.
  */
 export function recordRun(runDir: string): { finish(): Promise<void> } {
   const controller = new AbortController();
@@ -70,11 +83,41 @@ export function recordRun(runDir: string): { finish(): Promise<void> } {
     async finish() {
       const info = await tracked.done;
       const summary = summaryOf(info, tracked.progress);
-      // only rebuilds say how long builds take; a rollback's activation would skew the ETA
-      const argv = info.meta?.argv ?? [];
-      const isRebuild = !argv.includes('__activate') && !argv.includes('__demo-activate');
-      const record = summary && isRebuild ? historyRecordOf(info, tracked.progress, summary) : null;
+      if (!summary) return;
+      await writeSummary(runDir, summary).catch(() => undefined);
+      const record = historyRecordOf(info, tracked.progress, summary);
       if (record) await appendHistory(path.dirname(path.dirname(runDir)), record);
     },
   };
+}
+
+/** The tracker fed with a saved log, every line at time 0 (a saved log has no timestamps). */
+async function progressOfLog(runDir: string): Promise<BuildProgress> {
+  const progress = new BuildProgress();
+  const lines = createInterface({ input: createReadStream(path.join(runDir, LOG_FILE)), crlfDelay: Infinity });
+  for await (const line of lines) progress.apply(parseLogLine(line), 0);
+  return progress;
+}
+
+/**
+ * The outcome of an ended run as saved by its supervisor, else (older runs, or no summary
+ * written) parsed again from its log; then times inside the run are unknown (null), not 0.
+ * Null while it runs. `progress` is the log's tracker when the caller needs it anyway.
+ */
+export async function savedSummaryOf(info: RunInfo, progress?: BuildProgress): Promise<RunSummary | null> {
+  if (!info.exit || !info.meta) return null;
+  const saved = await readSummary(info.dir);
+  if (saved) return saved;
+  const parsed = summaryOf(info, progress ?? (await progressOfLog(info.dir).catch(() => new BuildProgress())));
+  if (!parsed) return null;
+  return { ...parsed, failedDerivations: parsed.failedDerivations.map((f) => ({ ...f, durationMs: null })) };
+}
+
+/** `running`, or how the run ended; a run lost without an exit counts as failed. */
+export async function resultOf(info: RunInfo): Promise<RunResult | 'running'> {
+  if (info.state === 'running') return 'running';
+  if (!info.exit) return 'failed';
+  if (info.exit.cancelled) return 'cancelled';
+  if (info.exit.exitCode === 0 && info.exit.signal === null && !info.exit.error) return 'succeeded';
+  return (await savedSummaryOf(info))?.result ?? 'failed';
 }

@@ -1,18 +1,19 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
-import { useSyncExternalStore } from 'react';
-import { type AppState, focusedList, isListPane, selectedRunPane, selectedRunView } from '../state/appState.js';
+import { useLayoutEffect, useSyncExternalStore } from 'react';
+import { type AppState, focusedList, isListPane, runningViews, selectedRunPane, selectedRunView } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { DialogBox, dialogRows } from './Dialog.js';
 import { GenerationsPane } from './GenerationsPane.js';
 import { GenerationViewBox } from './GenerationView.js';
+import { glyphsFor, screenText } from './glyphs.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { HostsPane } from './HostsPane.js';
-import { type CommandId, findBinding, keyOfTyped, RUN_ACTIONS, splitTyped } from './keymap.js';
+import { type CommandId, findBinding, keyContext, keyOfTyped, RUN_ACTIONS, splitTyped } from './keymap.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { RunsArea } from './RunPane.js';
 import { RunsList } from './RunsList.js';
-import { StatusBar } from './StatusBar.js';
+import { StatusBar, statusBarRows } from './StatusBar.js';
 import { TodosPane } from './TodosPane.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
@@ -35,14 +36,19 @@ export function App({ controller, size }: AppProps) {
     for (const part of parts) handleKey(controller, part, parts.length > 1 ? keyOfTyped(part, key) : key, exit);
   });
 
-  const layout = computeLayout(columns, rows);
+  // keys need to know whether they act on a screen that is shown (the "too small" one is not)
+  useLayoutEffect(() => controller.setTerminalSize(columns, rows), [controller, columns, rows]);
+
+  const layout = computeLayout(columns, rows, statusBarRows(state, columns, rows));
   if (layout.tooSmall) {
+    const going = runningViews(state).length;
     return (
       <Box flexDirection="column">
         <Text color="yellow">
           terminal too small: {columns}x{rows}, nixdeck needs at least {MIN_COLUMNS}x{MIN_ROWS}
         </Text>
         <Text dimColor>make the window larger, or press q to quit</Text>
+        {going > 0 ? <Text dimColor>{`${going} run${going === 1 ? '' : 's'} going: quitting leaves ${going === 1 ? 'it' : 'them'} running`}</Text> : null}
       </Box>
     );
   }
@@ -59,7 +65,8 @@ export function App({ controller, size }: AppProps) {
         {state.dialog ? <DialogBox state={state} width={columns} height={asking} /> : null}
       </>
     );
-  } else if (state.overlay === 'help') main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} />;
+  } else if (state.overlay === 'help')
+    main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} scroll={state.help.scroll} controller={controller} />;
   else if (state.overlay === 'hostsError') main = <FlakeErrorOverlay state={state} width={columns} height={body} />;
   else if (state.overlay === 'runs') main = <RunsList state={state} width={columns} height={body} />;
   else if (zoomed)
@@ -88,22 +95,23 @@ export function App({ controller, size }: AppProps) {
     <Box flexDirection="column" width={columns}>
       <Header state={state} width={columns} />
       {main}
-      <StatusBar state={state} width={columns} />
+      <StatusBar state={state} width={columns} rows={layout.statusRows} />
     </Box>
   );
 }
 
 function FlakeErrorOverlay({ state, width, height }: { state: AppState; width: number; height: number }) {
   const evaluation = state.flakeEval;
+  const g = glyphsFor(state.prefs.asciiBorders);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="yellow" paddingX={1} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} borderStyle={g.border} borderColor="yellow" paddingX={1} overflow="hidden">
       <Text bold color="yellow">
         flake evaluation
       </Text>
       {evaluation.status === 'error' ? (
         <>
-          <Text wrap="wrap">{evaluation.message}</Text>
-          {evaluation.hint ? <Text dimColor wrap="wrap">to see all of it, {evaluation.hint}</Text> : null}
+          <Text wrap="wrap">{screenText(evaluation.message, g)}</Text>
+          {evaluation.hint ? <Text dimColor wrap="wrap">{screenText(`to see all of it, ${evaluation.hint}`, g)}</Text> : null}
           <Text dimColor>The folder hosts (systems/, hosts/) stay usable.</Text>
         </>
       ) : (
@@ -116,6 +124,12 @@ function FlakeErrorOverlay({ state, width, height }: { state: AppState; width: n
 /** One key, one command: the single dispatcher of the console. */
 export function handleKey(controller: Controller, input: string, key: Key, exit: () => void): void {
   const state = controller.state;
+
+  // the "too small" screen shows nothing to act on: q and Ctrl-C quit (runs go on, detached)
+  if (isTooSmall(state)) {
+    if ((input === 'q' && !key.ctrl && !key.meta) || (key.ctrl && input === 'c')) exit();
+    return;
+  }
 
   if (state.dialog) return handleDialogKey(controller, input, key, exit);
 
@@ -139,6 +153,7 @@ export function handleKey(controller: Controller, input: string, key: Key, exit:
 
   if (state.overlay !== 'none') {
     if (key.escape || input === 'q' || input === '?' || key.return) controller.setOverlay('none');
+    else if (state.overlay === 'help') scrollHelp(controller, input, key);
     return;
   }
 
@@ -173,8 +188,26 @@ export function handleKey(controller: Controller, input: string, key: Key, exit:
 
   const binding = findBinding(input, key, state.focus);
   if (!binding) return;
+  const reason = binding.disabledReason?.(keyContext(state)) ?? null;
+  if (reason) return controller.setNotice({ kind: 'warn', key: binding.keys, text: reason });
   if (binding.command !== 'quit') controller.dismissNotice();
   run(controller, binding.command, input, key, exit);
+}
+
+function isTooSmall(state: AppState): boolean {
+  return state.terminal !== null && computeLayout(state.terminal.columns, state.terminal.rows).tooSmall;
+}
+
+/** j/k, arrows, PgUp/PgDn, g/G scroll the help overlay. */
+function scrollHelp(controller: Controller, input: string, key: Key): void {
+  const plain = !key.ctrl && !key.meta;
+  const page = controller.state.help.rows;
+  if (key.downArrow || (plain && input === 'j')) controller.scrollHelp(1);
+  else if (key.upArrow || (plain && input === 'k')) controller.scrollHelp(-1);
+  else if (key.pageDown) controller.scrollHelp(page);
+  else if (key.pageUp) controller.scrollHelp(-page);
+  else if (key.home || (plain && input === 'g')) controller.scrollHelp(-Number.MAX_SAFE_INTEGER);
+  else if (key.end || (plain && input === 'G')) controller.scrollHelp(Number.MAX_SAFE_INTEGER);
 }
 
 /** j/k, arrows, PgUp/PgDn, Ctrl-d/u, g/G scroll the diff or prune view; true when the key did. */

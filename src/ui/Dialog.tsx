@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { Box, Text } from 'ink';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import { formatBytes } from '../core/closureDiff.js';
@@ -7,8 +6,9 @@ import { shortDate } from '../core/generations.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { AppState, PendingGenerationOp } from '../state/appState.js';
 import { numberRanges } from '../state/generationActions.js';
+import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { elapsedMs } from './runText.js';
-import { cellWidth } from './text.js';
+import { fit, tildePath, wrappedRows } from './text.js';
 
 /** What an activating action does, said before it is confirmed. */
 const WHAT: Partial<Record<RebuildAction, string>> = {
@@ -32,19 +32,23 @@ function opText(op: PendingGenerationOp, host: string): string {
   return `${op.action} ${host} to generation ${op.generation}`;
 }
 
-function tildify(dir: string): string {
-  const home = os.homedir();
-  return home && home !== '/' && dir.startsWith(`${home}/`) ? `~${dir.slice(home.length)}` : dir;
-}
-
 interface Line {
   text: string;
   bold?: boolean;
   dim?: boolean;
   color?: string;
+  /** the question, the answer keys or the field typed into: shown first, never cut for the rest */
+  key?: boolean;
 }
 
-function dialogLines(state: AppState): { title: string; lines: Line[] } | null {
+/** The command an activating run is, as the user would type it (our own log flags left out). */
+function commandLine(state: AppState, action: RebuildAction, host: string): string {
+  const words = [state.prefs.rebuildExecutable || 'nixos-rebuild', action, '--flake', `${tildePath(state.flakeDir, state.home)}#${host}`];
+  const flags = state.prefs.rebuildFlags?.trim();
+  return `command: ${[...words, ...(flags ? [flags] : [])].join(' ')}`;
+}
+
+function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[] } | null {
   const d = state.dialog;
   if (!d) return null;
   switch (d.kind) {
@@ -52,21 +56,23 @@ function dialogLines(state: AppState): { title: string; lines: Line[] } | null {
       return {
         title: 'confirm',
         lines: [
-          { text: `${d.action} ${d.host}${d.local ? ' (this machine)' : ''}? y/N`, bold: true, color: 'yellow' },
+          { text: `${d.action} ${d.host}${d.local ? ' (this machine)' : ''}? y/N`, bold: true, color: 'yellow', key: true },
+          { text: 'y start it · n, Esc or Enter: no', color: 'yellow', key: true },
           { text: WHAT[d.action] ?? '' },
-          { text: `command: nixos-rebuild ${d.action} --flake ${tildify(state.flakeDir)}#${d.host} …`, dim: true },
-          { text: 'The run is detached: it goes on if nixdeck quits or the connection drops.', dim: true },
-          { text: 'y start it · n, Esc or Enter: no', color: 'yellow' },
+          { text: commandLine(state, d.action, d.host), dim: true },
+          state.runs.endWithConsole
+            ? { text: "The demo's runs stop, and their logs go, when nixdeck quits.", dim: true }
+            : { text: 'The run is detached: it goes on if nixdeck quits or the connection drops.', dim: true },
         ],
       };
     case 'password':
       return {
         title: 'sudo password',
         lines: [
-          { text: `sudo needs your password to ${d.action} ${d.host}${d.local ? ' (this machine)' : ''}`, bold: true },
-          { text: `password: ${'*'.repeat(d.length)}▏`, color: 'yellow' },
+          { text: `sudo needs your password to ${d.action} ${d.host}${d.local ? ' (this machine)' : ''}`, bold: true, key: true },
+          { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
+          { text: 'Enter start · Backspace edit · Esc cancel', color: 'yellow', key: true },
           { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true },
-          { text: 'Enter start · Backspace edit · Esc cancel', color: 'yellow' },
         ],
       };
     case 'confirmCancel': {
@@ -75,9 +81,9 @@ function dialogLines(state: AppState): { title: string; lines: Line[] } | null {
       return {
         title: 'cancel',
         lines: [
-          { text: `cancel the run on ${d.host}? y/N`, bold: true, color: 'yellow' },
+          { text: `cancel the run on ${d.host}? y/N`, bold: true, color: 'yellow', key: true },
+          { text: 'y cancel it · n, Esc or Enter: let it run', color: 'yellow', key: true },
           { text: `${d.action}${running}: nixos-rebuild is interrupted, then stopped if it does not end.` },
-          { text: 'y cancel it · n, Esc or Enter: let it run', color: 'yellow' },
         ],
       };
     }
@@ -85,14 +91,19 @@ function dialogLines(state: AppState): { title: string; lines: Line[] } | null {
       const t = d.target;
       const back = d.running !== null && t.generation < d.running.generation;
       const lines: Line[] = [
-        { text: `${back ? 'Roll back' : 'Switch'} ${d.host} to generation ${t.generation}${d.running ? ` (from ${d.running.generation})` : ''}? s/b/t or N`, bold: true, color: 'yellow' },
-        { text: `${shortDate(t.date)} UTC · NixOS ${t.nixosVersion} · kernel ${t.kernelVersion}` },
+        {
+          text: `${back ? 'Roll back' : 'Switch'} ${d.host} to generation ${t.generation}${d.running ? ` (from ${d.running.generation})` : ''}? s/b/t or N`,
+          bold: true,
+          color: 'yellow',
+          key: true,
+        },
       ];
       for (const c of CHOICES) {
         const already = d.choices.find((x) => x.action === c.action)?.already ?? null;
-        lines.push(already ? { text: `${c.key}  ${c.action}: ${already}, nothing to do`, dim: true } : { text: `${c.key}  ${c.text}` });
+        lines.push(already ? { text: `${c.key}  ${c.action}: ${already}, nothing to do`, dim: true, key: true } : { text: `${c.key}  ${c.text}`, key: true });
       }
-      lines.push({ text: 'n  no, change nothing (also Esc or Enter)', color: 'yellow' });
+      lines.push({ text: 'n  no, change nothing (also Esc or Enter)', color: 'yellow', key: true });
+      lines.push({ text: `${shortDate(t.date)} UTC · NixOS ${t.nixosVersion} · kernel ${t.kernelVersion}` });
       lines.push({ text: `detached run: nix-env --switch-generation ${t.generation}, then switch-to-configuration`, dim: true });
       return { title: 'switch generation', lines };
     }
@@ -110,28 +121,29 @@ function dialogLines(state: AppState): { title: string; lines: Line[] } | null {
       return {
         title: 'delete generations',
         lines: [
-          { text: `Delete ${n} generation${n === 1 ? '' : 's'} of ${d.host} (${numberRanges(d.generations)})? y/N`, bold: true, color: 'yellow' },
+          { text: `Delete ${n} generation${n === 1 ? '' : 's'} of ${d.host} (${numberRanges(d.generations)})? y/N`, bold: true, color: 'yellow', key: true },
+          { text: 'y delete them · n, Esc or Enter: no', color: 'yellow', key: true },
           { text: space },
           { text: `runs: nix-env -p ${PROFILE} --delete-generations ${listed}, then refreshes the boot menu`, dim: true },
           { text: 'What goes and what stays is listed above (j/k scroll it).', dim: true },
-          { text: 'y delete them · n, Esc or Enter: no', color: 'yellow' },
         ],
       };
     }
     case 'keepPolicy': {
       const field = (name: 'last' | 'days', label: string): Line => ({
-        text: `${d.field === name ? '>' : ' '} ${label}${d[name]}${d.field === name ? '▏' : ''}`,
+        text: `${d.field === name ? '>' : ' '} ${label}${d[name]}${d.field === name ? g.cursor : ''}`,
+        key: true,
         ...(d.field === name ? { color: 'yellow', bold: true } : {}),
       });
       return {
         title: 'keep policy',
         lines: [
-          { text: `Prune ${d.host}: which generations to keep?`, bold: true, color: 'yellow' },
+          { text: `Prune ${d.host}: which generations to keep?`, bold: true, color: 'yellow', key: true },
           field('last', 'keep the newest N generations: '),
           field('days', 'keep those newer than D days:  '),
+          { text: 'Tab next field · Enter shows what goes (asks before deleting) · Esc cancel', color: 'yellow', key: true },
+          ...(d.error ? [{ text: d.error, color: 'red', key: true }] : []),
           { text: 'Pinned, current, running and booted generations always stay.', dim: true },
-          ...(d.error ? [{ text: d.error, color: 'red' }] : []),
-          { text: 'Tab next field · Enter shows what goes (asks before deleting) · Esc cancel', color: 'yellow' },
         ],
       };
     }
@@ -139,72 +151,77 @@ function dialogLines(state: AppState): { title: string; lines: Line[] } | null {
       return {
         title: 'sudo password',
         lines: [
-          { text: `sudo needs your password to ${opText(d.op, d.host)}`, bold: true },
-          { text: `password: ${'*'.repeat(d.length)}▏`, color: 'yellow' },
+          { text: `sudo needs your password to ${opText(d.op, d.host)}`, bold: true, key: true },
+          { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
+          { text: 'Enter go on · Backspace edit · Esc cancel (nothing changes)', color: 'yellow', key: true },
           { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true },
-          { text: 'Enter go on · Backspace edit · Esc cancel (nothing changes)', color: 'yellow' },
         ],
       };
     case 'confirmQuit':
       return {
         title: 'quit',
         lines: [
-          { text: 'runs are going: leave them running and quit? y/N', bold: true, color: 'yellow' },
+          state.runs.endWithConsole
+            ? { text: "quit? the demo's runs stop and its folder is removed. y/N", bold: true, color: 'yellow', key: true }
+            : { text: 'runs are going: leave them running and quit? y/N', bold: true, color: 'yellow', key: true },
+          { text: 'y quit · n, Esc or Enter: stay', color: 'yellow', key: true },
           { text: `going: ${d.running.map((r) => `${r.action} on ${r.host}`).join(', ')}` },
-          { text: 'They are detached and keep going; nixdeck shows them again when it starts.', dim: true },
-          { text: 'y quit · n, Esc or Enter: stay', color: 'yellow' },
+          state.runs.endWithConsole
+            ? { text: "Its runs and logs live in its temporary folder, removed on quit.", dim: true }
+            : { text: 'They are detached and keep going; nixdeck shows them again when it starts.', dim: true },
         ],
       };
   }
 }
 
+/** The lines of the dialog as shown: screen-safe, questions and keys first. */
+function shownLines(state: AppState): Line[] | null {
+  const g = glyphsFor(state.prefs.asciiBorders);
+  const content = dialogLines(state, g);
+  if (!content) return null;
+  const lines = content.lines.map((line) => ({ ...line, text: screenText(line.text, g) }));
+  return [...lines.filter((l) => l.key), ...lines.filter((l) => !l.key)];
+}
+
 /** The rows a dialog needs at this width (its lines, wrapped, and its border). */
 export function dialogRows(state: AppState, width: number): number {
-  const content = dialogLines(state);
-  if (!content) return 0;
+  const lines = shownLines(state);
+  if (!lines) return 0;
   const inner = Math.max(1, width - 4);
-  return 2 + content.lines.reduce((n, line) => n + wrappedRows(line.text, inner), 0);
+  return 2 + lines.reduce((n, line) => n + wrappedRows(line.text, inner), 0);
 }
 
-/** How many rows `text` takes when wrapped at spaces to `width` cells (long words are cut). */
-function wrappedRows(text: string, width: number): number {
-  let rows = 1;
-  let used = 0;
-  for (const word of text.split(' ')) {
-    const w = cellWidth(word);
-    const needed = used === 0 ? w : used + 1 + w;
-    if (needed <= width) {
-      used = needed;
-      continue;
-    }
-    rows += used === 0 ? 0 : 1;
-    used = w;
-    while (used > width) {
-      rows += 1;
-      used -= width;
-    }
-  }
-  return rows;
-}
-
-/** A question in place of the bottom area; it has the keyboard until answered. */
+/**
+ * A question in place of the bottom area; it has the keyboard until answered. The question
+ * and its answer keys come first, wrapped when there is room and one row each when not; the
+ * explanation lines follow in the rows left, each whole or left out.
+ */
 export function DialogBox({ state, width, height }: { state: AppState; width: number; height: number }) {
-  const content = dialogLines(state);
-  if (!content) return null;
+  const lines = shownLines(state);
+  if (!lines) return null;
+  const g = glyphsFor(state.prefs.asciiBorders);
+  const inner = Math.max(1, width - 4);
+  const rows = Math.max(0, height - 2);
+  const keyRows = lines.filter((l) => l.key).reduce((n, l) => n + wrappedRows(l.text, inner), 0);
+  const wrapKeys = keyRows <= rows;
+  // an explanation is shown whole or not at all, so that a command is never cut in the middle
+  let left = rows - (wrapKeys ? keyRows : lines.filter((l) => l.key).length);
+  const shown = lines.filter((line) => {
+    if (line.key) return true;
+    const need = wrappedRows(line.text, inner);
+    if (need > left) return false;
+    left -= need;
+    return true;
+  });
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle={state.prefs.asciiBorders ? 'classic' : 'round'}
-      borderColor="yellow"
-      paddingX={1}
-      overflow="hidden"
-    >
-      {content.lines.map((line, i) => (
-        <Text key={i} wrap="wrap" bold={line.bold} dimColor={line.dim} color={line.color}>
-          {line.text}
-        </Text>
+    <Box flexDirection="column" width={width} height={height} borderStyle={g.border} borderColor="yellow" paddingX={1} overflow="hidden">
+      {shown.map((line, i) => (
+        // no shrinking: a row that does not fit is cut at the bottom, never squeezed into another
+        <Box key={i} flexShrink={0}>
+          <Text wrap={line.key && !wrapKeys ? 'truncate-end' : 'wrap'} bold={line.bold} dimColor={line.dim} color={line.color}>
+            {line.key && !wrapKeys ? fit(line.text, inner, g).trimEnd() : line.text}
+          </Text>
+        </Box>
       ))}
     </Box>
   );

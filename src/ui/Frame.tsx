@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { cellWidth } from './text.js';
+import { glyphsFor, screenText } from './glyphs.js';
+import { cellWidth, fit } from './text.js';
 
 export interface FrameProps {
   title: string;
@@ -15,11 +16,12 @@ export interface FrameProps {
 
 /** A bordered box whose top border carries the title, lazygit style. */
 export function Frame({ title, info, focused, width, height, ascii, children }: FrameProps) {
-  const [corner, line, endCorner] = ascii ? ['+', '-', '+'] : ['╭', '─', '╮'];
-  const label = focused ? `[${title}]` : ` ${title} `;
-  const extra = info ? ` ${info} ` : '';
+  const g = glyphsFor(ascii);
+  const [corner, line, endCorner] = g.top;
+  const label = screenText(focused ? `[${title}]` : ` ${title} `, g);
+  const extra = info ? screenText(` ${info} `, g) : '';
   const room = width - 3 - cellWidth(label);
-  const shownExtra = room > 4 ? (cellWidth(extra) > room ? `${extra.slice(0, room - 1)}…` : extra) : '';
+  const shownExtra = room > 4 ? (cellWidth(extra) > room ? fit(extra, room, g) : extra) : '';
   const rest = Math.max(0, width - 3 - cellWidth(label) - cellWidth(shownExtra));
   const color = focused ? 'cyan' : 'gray';
   return (
@@ -36,7 +38,7 @@ export function Frame({ title, info, focused, width, height, ascii, children }: 
       </Text>
       <Box
         flexDirection="column"
-        borderStyle={ascii ? 'classic' : 'round'}
+        borderStyle={g.border}
         borderTop={false}
         borderColor={color}
         height={height - 1}

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { AppState } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { generationViewText, type LineTone } from './generationText.js';
+import { glyphsFor } from './glyphs.js';
 import { fit } from './text.js';
 
 const TONE: Record<LineTone, { color?: string; bold?: boolean; dimColor?: boolean }> = {
@@ -27,6 +28,7 @@ function position(scroll: number, rows: number, total: number): string {
 /** The diff of two systems, or the prune preview, over the body; scrolled with j/k. */
 export function GenerationViewBox({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
   const view = state.genView;
+  const g = glyphsFor(state.prefs.asciiBorders);
   const text = view ? generationViewText(view) : null;
   const inner = Math.max(1, width - 4);
   // border (2), title, context and fixed lines, footer; the context only while 4 rows still scroll
@@ -53,28 +55,28 @@ export function GenerationViewBox({ state, controller, width, height }: { state:
       flexDirection="column"
       width={width}
       height={height}
-      borderStyle={state.prefs.asciiBorders ? 'classic' : 'round'}
+      borderStyle={g.border}
       borderColor="cyan"
       paddingX={1}
       overflow="hidden"
     >
       <Text wrap="truncate-end" {...TONE.title}>
-        {fit(text.title, inner)}
+        {fit(text.title, inner, g)}
       </Text>
       {[...text.context.slice(0, contextCount), ...text.fixed.slice(0, fixedCount)].map((line, i) => (
         <Text key={`f${i}`} wrap="truncate-end" {...TONE[line.tone]}>
-          {fit(line.text, inner)}
+          {fit(line.text, inner, g)}
         </Text>
       ))}
       <Box flexDirection="column" height={rows} overflow="hidden">
         {shown.map((line, i) => (
           <Text key={`b${scroll + i}`} wrap="truncate-end" {...TONE[line.tone]}>
-            {fit(line.text, inner)}
+            {fit(line.text, inner, g)}
           </Text>
         ))}
       </Box>
       <Text dimColor wrap="truncate-end">
-        {fit(footer, inner)}
+        {fit(footer, inner, g)}
       </Text>
     </Box>
   );

@@ -1,14 +1,15 @@
-import os from 'node:os';
 import { Box, Text } from 'ink';
 import type { AppState } from '../state/appState.js';
-import { fit } from './text.js';
+import { glyphsFor, screenText } from './glyphs.js';
+import { cellWidth, fit, middlePath, tildePath } from './text.js';
 
-function tildify(dir: string): string {
-  const home = os.homedir();
-  return home && home !== '/' && dir.startsWith(`${home}/`) ? `~${dir.slice(home.length)}` : dir;
-}
+const NAME = ' nixdeck  ';
+/** the path keeps at least this much of the row before the right side is cut */
+const MIN_PATH = 20;
+const GAP = 2;
 
 export function Header({ state, width }: { state: AppState; width: number }) {
+  const g = glyphsFor(state.prefs.asciiBorders);
   const local = state.hosts.find((h) => h.local);
   const flake =
     state.flakeEval.status === 'loading'
@@ -16,8 +17,15 @@ export function Header({ state, width }: { state: AppState; width: number }) {
       : state.flakeEval.status === 'ok'
         ? `flake: ${state.flakeEval.value.length} configurations`
         : 'flake: evaluation failed (e)';
-  const right = `${flake}${local ? ` · this machine: ${local.name}` : ''}`;
-  const left = fit(` nixdeck  ${tildify(state.flakeDir)}`, Math.max(10, width - right.length - 1));
+  // the right side leaves the path MIN_PATH cells: it drops "this machine" (the hosts pane says
+  // `local` too), then is cut
+  const room = width - NAME.length - MIN_PATH - GAP;
+  const whole = screenText(`${flake}${local ? ` · this machine: ${local.name}` : ''}`, g);
+  const fullRight = cellWidth(whole) <= room ? whole : screenText(flake, g);
+  const right = fit(fullRight, Math.max(0, Math.min(cellWidth(fullRight), room)), g).trimEnd();
+  const pathWidth = Math.max(1, width - NAME.length - cellWidth(right) - GAP);
+  const path = middlePath(tildePath(state.flakeDir, state.home), pathWidth, g);
+  const left = fit(`${NAME}${path}`, Math.max(0, width - cellWidth(right)), g);
   return (
     <Box width={width}>
       <Text bold color="cyanBright" wrap="truncate-end">

@@ -1,28 +1,20 @@
 import { Box, Text } from 'ink';
+import { useEffect } from 'react';
+import type { Controller } from '../state/controller.js';
+import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { type Group, KEYMAP } from './keymap.js';
-import { phaseGlyph } from './runText.js';
 import { cellWidth, fit } from './text.js';
 
 /** The key column is 10 cells wide; a description follows it on the same line. */
 const KEYS_WIDTH = 10;
 const MARKER_WIDTH = 6;
+const GAP = 1;
+const MAX_COLUMNS = 3;
 
-interface Column {
-  groups: Group[];
-  /** lines under a group's bindings */
-  notes?: Partial<Record<Group, string[]>>;
-  markers?: boolean;
-}
+/** The groups in reading order; a column break falls only between groups. */
+const GROUPS: Group[] = ['Move', 'Panes', 'Filter', 'General', 'Runs', 'Run pane', 'Todos', 'Generations'];
 
-/** Three columns so that every binding fits one 80x24 screen (20 rows under the title). */
-const COLUMNS: Column[] = [
-  { groups: ['Move', 'Panes', 'Filter', 'General'] },
-  {
-    groups: ['Runs', 'Run pane', 'Todos'],
-    notes: { 'Run pane': ['panes side by side ≥120 cols,', 'else stacked or paged by [ ]'] },
-  },
-  { groups: ['Generations'], markers: true },
-];
+const NOTES: Partial<Record<Group, string[]>> = { 'Run pane': ['panes side by side ≥120 cols,', 'else stacked or paged by [ ]'] };
 
 const HEADINGS: Partial<Record<Group, string>> = {
   Runs: 'Runs (on the selected host)',
@@ -30,7 +22,14 @@ const HEADINGS: Partial<Record<Group, string>> = {
   Generations: 'Generations (2)',
 };
 
-function markers(ascii: boolean): [string, string][] {
+type HelpLine =
+  | { kind: 'heading'; text: string }
+  | { kind: 'binding'; keys: string; text: string }
+  | { kind: 'note'; text: string }
+  | { kind: 'marker'; mark: string; text: string }
+  | { kind: 'blank' };
+
+function markers(g: Glyphs): [string, string][] {
   return [
     ['cur', 'current profile'],
     ['run', 'running system'],
@@ -39,106 +38,118 @@ function markers(ascii: boolean): [string, string][] {
     ['*', 'marked: delete'],
     ['=', 'marked: diff'],
     ['local', 'this machine'],
-    [phaseGlyph('running', ascii), 'run going'],
-    [`${phaseGlyph('succeeded', ascii)} ${phaseGlyph('failed', ascii)}`, 'run ok/failed'],
-    [`${phaseGlyph('partial', ascii)} ${phaseGlyph('cancelled', ascii)}`, 'partial/cancelled'],
+    [g.phase.running, 'run going'],
+    [`${g.phase.succeeded} ${g.phase.failed}`, 'run ok/failed'],
+    [`${g.phase.partial} ${g.phase.cancelled}`, 'partial/cancelled'],
   ];
 }
 
-/** How many lines a column takes: headings, bindings, notes, markers. */
-function columnLines(column: Column, ascii: boolean): number {
-  let n = 0;
-  for (const group of column.groups) n += 1 + KEYMAP.filter((b) => b.group === group).length + (column.notes?.[group]?.length ?? 0);
-  if (column.markers) n += 1 + markers(ascii).length;
-  return n;
+/** The help in blocks (a group with its bindings and notes, then the markers), screen-safe. */
+function helpBlocks(g: Glyphs): HelpLine[][] {
+  const blocks: HelpLine[][] = GROUPS.map((group) => [
+    { kind: 'heading', text: screenText(HEADINGS[group] ?? group, g) },
+    ...KEYMAP.filter((b) => b.group === group).map((b): HelpLine => ({ kind: 'binding', keys: screenText(b.keys, g), text: screenText(b.description, g) })),
+    ...(NOTES[group] ?? []).map((note): HelpLine => ({ kind: 'note', text: screenText(note, g) })),
+  ]);
+  blocks.push([{ kind: 'heading', text: 'Markers' }, ...markers(g).map(([mark, text]): HelpLine => ({ kind: 'marker', mark, text }))]);
+  return blocks;
 }
 
-function naturalWidth(column: Column, ascii: boolean): number {
-  let width = 0;
-  for (const group of column.groups) {
-    width = Math.max(width, cellWidth(HEADINGS[group] ?? group));
-    for (const b of KEYMAP) if (b.group === group) width = Math.max(width, KEYS_WIDTH + cellWidth(b.description));
-    for (const note of column.notes?.[group] ?? []) width = Math.max(width, cellWidth(note));
+function lineWidth(line: HelpLine): number {
+  switch (line.kind) {
+    case 'binding':
+      return KEYS_WIDTH + cellWidth(line.text);
+    case 'marker':
+      return Math.max(MARKER_WIDTH, cellWidth(line.mark) + 1) + cellWidth(line.text);
+    case 'blank':
+      return 0;
+    default:
+      return cellWidth(line.text);
   }
-  if (column.markers) for (const [m, d] of markers(ascii)) width = Math.max(width, Math.max(MARKER_WIDTH, cellWidth(m) + 1) + cellWidth(d));
-  return width;
 }
 
-/** Natural widths (plus a gap between columns), widened or narrowed to the screen. */
-function columnWidths(width: number, ascii: boolean): number[] {
-  const natural = COLUMNS.map((c, i) => naturalWidth(c, ascii) + (i < COLUMNS.length - 1 ? 1 : 0));
-  const sum = natural.reduce((a, b) => a + b, 0);
-  const widths = natural.map((w) => (sum <= width ? w + Math.floor((width - sum) / COLUMNS.length) : Math.floor((w * width) / sum)));
-  const used = widths.slice(0, -1).reduce((a, b) => a + b, 0);
-  widths[widths.length - 1] = width - used;
-  return widths;
+/**
+ * The blocks in as many columns as fit side by side at their natural width (at most three),
+ * each column about as long as the others; a blank line between blocks of a column.
+ */
+export function helpColumns(width: number, g: Glyphs): { columns: HelpLine[][]; columnWidth: number } {
+  const blocks = helpBlocks(g);
+  const natural = Math.max(...blocks.flat().map(lineWidth));
+  const count = Math.max(1, Math.min(MAX_COLUMNS, Math.floor((width + GAP) / (natural + GAP))));
+  const total = blocks.reduce((n, b) => n + b.length + 1, 0);
+  const target = Math.ceil(total / count);
+  const columns: HelpLine[][] = [[]];
+  for (const block of blocks) {
+    let column = columns[columns.length - 1] ?? [];
+    if (column.length > 0 && column.length + 1 + block.length > target && columns.length < count) {
+      column = [];
+      columns.push(column);
+    }
+    if (column.length > 0) column.push({ kind: 'blank' });
+    column.push(...block);
+  }
+  return { columns, columnWidth: Math.floor((width - GAP * (columns.length - 1)) / columns.length) };
 }
 
-/** Every binding of the keymap, grouped; Esc, q or ? closes it. */
-export function HelpOverlay({ width, height, ascii = false }: { width: number; height: number; ascii?: boolean }) {
-  const widths = columnWidths(width, ascii);
-  const rule = ascii ? '-' : '─';
+function Cell({ line, width, g }: { line: HelpLine | undefined; width: number; g: Glyphs }) {
+  if (!line || line.kind === 'blank') return <Text>{' '.repeat(width)}</Text>;
+  if (line.kind === 'heading')
+    return (
+      <Text bold color="magenta">
+        {fit(line.text, width, g)}
+      </Text>
+    );
+  if (line.kind === 'note') return <Text dimColor>{fit(line.text, width, g)}</Text>;
+  const [lead, leadWidth, color] = line.kind === 'binding' ? [line.keys, KEYS_WIDTH, 'yellow'] : [line.mark, Math.max(MARKER_WIDTH, cellWidth(line.mark) + 1), 'cyan'];
+  const shownLead = fit(lead, Math.min(leadWidth, width), g);
+  return (
+    <Text>
+      <Text color={color}>{shownLead}</Text>
+      {fit(line.text, Math.max(0, width - cellWidth(shownLead)), g)}
+    </Text>
+  );
+}
+
+/** Every binding of the keymap, grouped, in one to three columns; j/k, PgDn/PgUp, g/G scroll it; Esc, q or ? closes it. */
+export function HelpOverlay({ width, height, ascii = false, scroll = 0, controller }: { width: number; height: number; ascii?: boolean; scroll?: number; controller?: Controller }) {
+  const g = glyphsFor(ascii);
+  const { columns, columnWidth } = helpColumns(width, g);
+  const total = Math.max(...columns.map((c) => c.length));
+  const rows = Math.max(1, height - 2);
+  const maxScroll = Math.max(0, total - rows);
+  useEffect(() => controller?.setHelpGeometry(rows, maxScroll), [controller, rows, maxScroll]);
+  const top = Math.max(0, Math.min(scroll, maxScroll));
   const title = ' nixdeck keys ';
   const closes = '(Esc, q or ? closes) ';
   const restRule = Math.max(0, width - 2 - cellWidth(title) - cellWidth(closes));
-  // the closing rule only when every column fits above it
-  const longest = Math.max(...COLUMNS.map((c) => columnLines(c, ascii)));
-  const closingRule = height - 2 >= longest;
+  const position =
+    maxScroll > 0 ? screenText(` lines ${top + 1}-${Math.min(total, top + rows)} of ${total} · j/k PgDn PgUp g G scroll `, g) : '';
+  const lead = `${g.rule.repeat(2)}${position}`;
+  const bottom = cellWidth(lead) <= width ? `${lead}${g.rule.repeat(width - cellWidth(lead))}` : fit(lead, width, g);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text color="cyan" wrap="truncate-end">
-        {rule.repeat(2)}
+        {g.rule.repeat(2)}
         <Text bold color="cyanBright">
           {title}
         </Text>
         <Text dimColor>{closes}</Text>
-        {rule.repeat(restRule)}
+        {g.rule.repeat(restRule)}
       </Text>
-      <Box height={Math.max(0, height - (closingRule ? 2 : 1))} overflow="hidden">
-        {COLUMNS.map((column, c) => {
-          const colWidth = widths[c] ?? 0;
-          return (
-            <Box key={c} flexDirection="column" width={colWidth} overflow="hidden">
-              {column.groups.map((group) => (
-                <Box key={group} flexDirection="column">
-                  <Text bold color="magenta" wrap="truncate-end">
-                    {HEADINGS[group] ?? group}
-                  </Text>
-                  {KEYMAP.filter((b) => b.group === group).map((b) => (
-                    <Text key={b.command} wrap="truncate-end">
-                      <Text color="yellow">{fit(b.keys, KEYS_WIDTH)}</Text>
-                      {b.description}
-                    </Text>
-                  ))}
-                  {(column.notes?.[group] ?? []).map((note) => (
-                    <Text key={note} dimColor wrap="truncate-end">
-                      {note}
-                    </Text>
-                  ))}
-                </Box>
-              ))}
-              {column.markers ? (
-                <Box flexDirection="column">
-                  <Text bold color="magenta">
-                    Markers
-                  </Text>
-                  {markers(ascii).map(([m, d]) => (
-                    <Text key={d} wrap="truncate-end">
-                      <Text color="cyan">{fit(m, Math.max(MARKER_WIDTH, cellWidth(m) + 1))}</Text>
-                      {d}
-                    </Text>
-                  ))}
-                </Box>
-              ) : null}
-            </Box>
-          );
-        })}
+      <Box flexDirection="column" height={rows} overflow="hidden">
+        {Array.from({ length: Math.min(rows, total - top) }, (_, r) => (
+          <Box key={top + r} width={width}>
+            {columns.map((column, c) => (
+              <Box key={c} width={c < columns.length - 1 ? columnWidth + GAP : columnWidth} flexShrink={0}>
+                <Cell line={column[top + r]} width={columnWidth} g={g} />
+              </Box>
+            ))}
+          </Box>
+        ))}
       </Box>
-      {closingRule ? (
-        <Text color="cyan" wrap="truncate-end">
-          {rule.repeat(Math.max(0, width))}
-        </Text>
-      ) : null}
+      <Text color="cyan" wrap="truncate-end">
+        {bottom}
+      </Text>
     </Box>
   );
 }

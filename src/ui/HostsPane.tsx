@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { AppState } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
+import { glyphsFor, screenText } from './glyphs.js';
 import { Highlight } from './Highlight.js';
 import { highlightRanges } from '../core/fuzzy.js';
 import { hostRunLabel } from './runText.js';
@@ -17,33 +18,36 @@ export function HostsPane({ state, controller, width, height }: { state: AppStat
   const inner = width - 2;
   const rows = Math.max(1, height - 2);
   useEffect(() => controller.setViewport('hosts', rows), [controller, rows]);
+  const g = glyphsFor(state.prefs.asciiBorders);
   const nameWidth = Math.max(4, inner - 2 - 13);
   const visible = pane.hits.slice(pane.offset, pane.offset + rows);
-  const ranges = highlightRanges(visible.map((h) => h.item.name), pane.filter);
+  // names as shown (control characters visible): the highlights are found on what is shown
+  const names = visible.map((h) => screenText(h.item.name, g));
+  const ranges = highlightRanges(names, pane.filter);
   const focused = state.focus === 'hosts';
   return (
     <Frame title="1 Hosts" info={pane.filter ? `/${pane.filter}` : `${state.hosts.length}`} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
       {state.hosts.length === 0 ? (
         <Text dimColor wrap="truncate-end">
-          {state.flakeEval.status === 'loading' ? 'looking for hosts…' : 'no hosts found'}
+          {screenText(state.flakeEval.status === 'loading' ? 'looking for hosts…' : 'no hosts found', g)}
         </Text>
       ) : pane.hits.length === 0 ? (
         <Text dimColor>no host matches</Text>
       ) : (
         visible.map((hit, i) => {
           const selected = pane.offset + i === pane.cursor;
-          const name = fit(hit.item.name, nameWidth);
+          const name = fit(names[i] ?? '', nameWidth, g);
           const run = state.runs.byHost[hit.item.name];
           return (
             <Box key={hit.item.name}>
               <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
-                {selected ? '>' : ' '} <Highlight text={name} ranges={ranges[i] ?? []} />
+                {selected ? '>' : ' '} <Highlight text={name} ranges={ranges[i] ?? []} color={state.color} glyphs={g} />
               </Text>
               {run ? (
                 // the run state takes the source and local columns: a sign and the action, in words
                 <Text color={RUN_COLOR[run.phase]} bold={run.phase === 'running'} wrap="truncate-end">
                   {' '}
-                  {fit(hostRunLabel(run, state.prefs.asciiBorders), Math.max(1, inner - 3 - nameWidth))}
+                  {fit(hostRunLabel(run, state.prefs.asciiBorders), Math.max(1, inner - 3 - nameWidth), g)}
                 </Text>
               ) : (
                 <>

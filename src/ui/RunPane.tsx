@@ -5,9 +5,10 @@ import type { Controller } from '../state/controller.js';
 import { type LogWindow, logWindow, matchRanges, visibleLines } from '../state/runLog.js';
 import type { RunView } from '../state/runs.js';
 import { Frame } from './Frame.js';
+import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { runPanesLayout, runWindowStart } from './layout.js';
 import { cleanLine, failureLead, progressLine, runHeader, runningBuildLine } from './runText.js';
-import { fit } from './text.js';
+import { chunkRows, cellWidth, fit } from './text.js';
 
 type Tone = 'header' | 'error' | 'warn' | 'ok' | 'dim' | 'plain';
 
@@ -43,9 +44,10 @@ const MAX_RUNNING_SHOWN = 3;
  * the builds going on; then as many log lines as fit. Only the log lines on screen are touched.
  */
 export function runPaneModel(view: RunView | undefined, pane: RunPaneState, width: number, rows: number, nowMs: number, ascii: boolean): RunPaneModel {
+  const g: Glyphs = glyphsFor(ascii);
   const out: Row[] = [];
   const info = (key: string, text: string, tone: Tone): void => {
-    if (out.length < rows) out.push({ kind: 'info', key, text: fit(text, width), tone });
+    if (out.length < rows) out.push({ kind: 'info', key, text: fit(text, width, g), tone });
   };
   if (!view) {
     info('wait', `waiting for run ${pane.id} to report…`, 'dim');
@@ -55,15 +57,20 @@ export function runPaneModel(view: RunView | undefined, pane: RunPaneState, widt
 
   const lead = failureLead(view, ascii);
   if (lead) {
-    // headline and the log path always; details as room allows, keeping 1 progress + 2 log rows
-    const room = Math.max(2, rows - 1 - 3);
-    const details = lead.details.slice(0, Math.max(0, room - 2));
-    info('headline', lead.headline, view.phase === 'partial' ? 'warn' : 'error');
+    // the whole log path always (on rows of its own, so that it can be copied), then the
+    // headline, then the label of the path; details as room allows, keeping 1 progress + 2 log rows
+    let pathRows = logPathRows(lead.logLine, lead.logPath, width, g);
+    const below = rows - out.length;
+    if (pathRows.length > 1 && below < pathRows.length + 1) pathRows = pathRows.slice(1);
+    const headline = below > pathRows.length;
+    const room = Math.max(pathRows.length + (headline ? 1 : 0), below - 3);
+    const details = lead.details.slice(0, Math.max(0, room - pathRows.length - (headline ? 1 : 0)));
+    if (headline) info('headline', lead.headline, view.phase === 'partial' ? 'warn' : 'error');
     details.forEach((d, i) => info(`detail${i}`, d, 'plain'));
-    info('logpath', lead.logLine, 'dim');
+    pathRows.forEach((r, i) => info(`logpath${i}`, r, 'dim'));
   }
 
-  info('progress', progressLine(view.progress), 'plain');
+  info('progress', progressLine(view.progress, view.phase !== 'running'), 'plain');
 
   if (view.phase === 'running') {
     const running = view.progress.running;
@@ -83,9 +90,16 @@ export function runPaneModel(view: RunView | undefined, pane: RunPaneState, widt
   const gutter = pane.search ? 2 : 0;
   visibleLines(view, window).forEach((line, i) => {
     const abs = window.start + i;
-    out.push({ kind: 'log', key: `log${abs}`, line: abs, text: fit(cleanLine(line, width), width - gutter) });
+    out.push({ kind: 'log', key: `log${abs}`, line: abs, text: fit(cleanLine(line, width), width - gutter, g) });
   });
   return { rows: out, logRows, window };
+}
+
+/** `full log: PATH` when it fits the row, else `full log:` and the path on rows of its own, uncut. */
+function logPathRows(line: string, path: string, width: number, g: Glyphs): string[] {
+  if (cellWidth(screenText(line, g)) <= width) return [line];
+  const label = line.endsWith(path) ? line.slice(0, line.length - path.length).trimEnd() : 'full log:';
+  return [label, ...chunkRows(path, width, g)];
 }
 
 const TONE: Record<Tone, { color?: string; bold?: boolean; dimColor?: boolean }> = {
@@ -194,13 +208,14 @@ export function RunsArea({ state, controller, width, height, zoomed }: { state: 
 
 function NoRuns({ state, width, height }: { state: AppState; width: number; height: number }) {
   const known = state.runs.known.length;
+  const g = glyphsFor(state.prefs.asciiBorders);
   return (
     <Frame title="4 Runs" info="none open" focused={state.focus === 'runs'} width={width} height={height} ascii={state.prefs.asciiBorders}>
       {state.runs.available ? (
         <>
           <Text wrap="truncate-end">no run pane open.</Text>
           <Text dimColor wrap="truncate-end">
-            On a host (1 or 2): b build · D dry-build · t test · s switch · B boot · A dry-activate
+            {screenText('On a host (1 or 2): b build · D dry-build · t test · s switch · B boot · A dry-activate', g)}
           </Text>
           <Text dimColor wrap="truncate-end">
             {known > 0 ? `L lists the ${known} recent run${known === 1 ? '' : 's'}; Enter re-opens one` : 'L lists the recent runs'}

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../core/runSummary.js';
 import type { AppState } from '../state/appState.js';
+import { glyphsFor, screenText } from './glyphs.js';
 import { elapsedMs, phaseGlyph } from './runText.js';
 import { fit } from './text.js';
 
@@ -15,24 +16,25 @@ export function RunsList({ state, width, height }: { state: AppState; width: num
   const offset = Math.max(0, Math.min(listCursor - Math.floor(rows / 2), known.length - rows));
   const inner = width - 4;
   const ascii = state.prefs.asciiBorders;
+  const g = glyphsFor(ascii);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle={ascii ? 'classic' : 'round'} borderColor="cyan" paddingX={1} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} borderStyle={g.border} borderColor="cyan" paddingX={1} overflow="hidden">
       <Text bold color="cyanBright" wrap="truncate-end">
-        runs <Text dimColor>({known.length} · j/k move · Enter opens · Esc closes)</Text>
+        runs <Text dimColor>{screenText(`(${known.length} · j/k move · Enter opens · Esc closes)`, g)}</Text>
       </Text>
       {known.length === 0 ? (
-        <Text dimColor>no runs yet: b, s … on a host start one</Text>
+        <Text dimColor>{screenText('no runs yet: b, s … on a host start one', g)}</Text>
       ) : (
         known.slice(offset, offset + rows).map((id, i) => {
           const view = views[id];
           const selected = offset + i === listCursor;
           const isOpen = open.some((p) => p.id === id);
           const text = view
-            ? `${phaseGlyph(view.phase, ascii)} ${fit(view.host, 10)} ${fit(view.action, 13)}${fit(view.phase, 10)}${fit(formatDuration(elapsedMs(view, state.runs.nowMs)), 7)}${startedAt(view.startedAtMs)}${isOpen ? '  open' : ''}`
+            ? `${phaseGlyph(view.phase, ascii)} ${fit(view.host, 10, g)} ${fit(view.action, 13, g)}${fit(view.phase, 10, g)}${fit(formatDuration(elapsedMs(view, state.runs.nowMs)), 7, g)}${startedAt(view.startedAtMs)}${isOpen ? '  open' : ''}`
             : `? ${id}`;
           return (
             <Text key={id} inverse={selected} bold={selected} wrap="truncate-end">
-              {selected ? '>' : ' '} {fit(text, inner - 2)}
+              {selected ? '>' : ' '} {fit(text, inner - 2, g)}
             </Text>
           );
         })

@@ -1,44 +1,128 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { type AppState, focusedList, type Notice, selectedRunPane, selectedRunView } from '../state/appState.js';
 import { statusHints } from './keymap.js';
-import { fit } from './text.js';
+import { maxStatusRows } from './layout.js';
+import { glyphsFor, screenText } from './glyphs.js';
+import { cellWidth, fit } from './text.js';
+import { wrapLines } from './wrapLines.js';
 
 const NOTICE_COLOR = { info: 'green', warn: 'yellow', error: 'red' } as const;
 
-function Keys({ hints }: { hints: { keys: string; hint: string }[] }) {
-  return (
-    <Text wrap="truncate-end">
-      {hints.map((h, i) => (
+const SEPARATOR = ' · ';
+const HELP = { keys: '?', hint: 'help' };
+/** `? help` beside a message: two spaces, then the key and its word */
+const HELP_CELLS = 8;
+
+const hintWidth = (hints: { keys: string; hint: string }[]): number =>
+  hints.reduce((sum, h, i) => sum + (i > 0 ? SEPARATOR.length : 0) + cellWidth(`${h.keys} ${h.hint}`), 0);
+
+/** Hints that fit in `width`: `? help` and the last ones stay, those just before `? help` go first. */
+function fitHints(hints: { keys: string; hint: string }[], width: number): { keys: string; hint: string }[] {
+  const out = [...hints];
+  const help = out.findIndex((h) => h.keys === HELP.keys);
+  if (help < 0) return out;
+  while (hintWidth(out) > width) {
+    const at = out.findIndex((h) => h.keys === HELP.keys);
+    // drop the one before `? help`; when none is left before it, the one after
+    const drop = at > 0 ? at - 1 : at + 1;
+    if (drop >= out.length) break;
+    out.splice(drop, 1);
+  }
+  return out;
+}
+
+function Keys({ hints, width, ascii }: { hints: { keys: string; hint: string }[]; width?: number; ascii: boolean }) {
+  const g = glyphsFor(ascii);
+  const shown = (width === undefined ? hints : fitHints(hints, width)).map((h) => ({ keys: screenText(h.keys, g), hint: screenText(h.hint, g) }));
+  const text = (
+    <Text wrap={ascii ? 'wrap' : 'truncate-end'}>
+      {shown.map((h, i) => (
         <Text key={h.keys}>
-          {i > 0 ? ' · ' : ''}
+          {i > 0 ? screenText(SEPARATOR, g) : ''}
           <Text color="yellow">{h.keys}</Text> {h.hint}
         </Text>
       ))}
     </Text>
   );
-}
-
-function NoticeLine({ notice, width }: { notice: Notice; width: number }) {
-  const prefix = notice.kind === 'info' ? '' : `${notice.kind === 'warn' ? 'warning' : 'error'}: `;
-  return (
-    <Text color={NOTICE_COLOR[notice.kind]} wrap="truncate-end">
-      {fit(`${prefix}${notice.text}`, width)}
-    </Text>
+  // Ink cuts with `…`: in ASCII mode the row is clipped at a word instead
+  return ascii ? (
+    <Box height={1} overflow="hidden">
+      {text}
+    </Box>
+  ) : (
+    text
   );
 }
 
-/** One line: a dialog's keys, the filter or search being typed, else the latest notice, else the keys that apply now. */
-export function StatusBar({ state, width }: { state: AppState; width: number }) {
+/** The words of a notice: the key it is about, or warning/error, before its text. */
+function noticeText(notice: Notice): string {
+  if (notice.key) return `${notice.key}: ${notice.text}`;
+  const prefix = notice.kind === 'info' ? '' : `${notice.kind === 'warn' ? 'warning' : 'error'}: `;
+  return `${prefix}${notice.text}`;
+}
+
+/** The notice the status bar shows now, and whether `? help` stands beside it (where ? opens help). */
+function shownNotice(state: AppState): { notice: Notice; help: boolean } | null {
+  if (!state.notice) return null;
+  // a message can quote a file or a log: shown screen-safe (and in ASCII when asked)
+  const g = glyphsFor(state.prefs.asciiBorders);
+  const notice = { ...state.notice, text: screenText(state.notice.text, g), ...(state.notice.key ? { key: screenText(state.notice.key, g) } : {}) };
   const dialog = state.dialog;
-  const notice = state.notice ? <NoticeLine notice={state.notice} width={width} /> : null;
+  if (dialog) return dialog.kind === 'confirmActivate' || dialog.kind === 'confirmDelete' ? { notice, help: false } : null;
+  if (state.genView) return { notice, help: false };
+  if (focusedList(state)?.editing || (state.focus === 'runs' && state.runs.searching) || state.overlay !== 'none') return null;
+  return { notice, help: true };
+}
+
+function noticeLines(shown: { notice: Notice; help: boolean }, width: number, maxLines: number): string[] {
+  const first = shown.help ? width - HELP_CELLS : width;
+  return wrapLines(noticeText(shown.notice), [first, width], maxLines);
+}
+
+/** How many lines the status bar needs: a long message wraps onto up to maxStatusRows(rows) lines. */
+export function statusBarRows(state: AppState, width: number, rows: number): number {
+  const shown = shownNotice(state);
+  return shown ? noticeLines(shown, width, maxStatusRows(rows)).length : 1;
+}
+
+/** A message in full, wrapped; `? help` at the end of its first line where ? opens the help. */
+function NoticeLines({ shown, width, rows }: { shown: { notice: Notice; help: boolean }; width: number; rows: number }) {
+  const lines = noticeLines(shown, width, rows);
+  const color = NOTICE_COLOR[shown.notice.kind];
+  return (
+    <Box flexDirection="column" width={width}>
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          <Text color={color}>{i === 0 && shown.help ? fit(line, width - HELP_CELLS) : line}</Text>
+          {i === 0 && shown.help ? (
+            <Text>
+              {'  '}
+              <Text color="yellow">?</Text> help
+            </Text>
+          ) : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/**
+ * A dialog's keys, the filter or search being typed, else the latest notice (wrapped onto up to
+ * `rows` lines), else the keys that apply now; `? help` stays wherever ? opens the help.
+ */
+export function StatusBar({ state, width, rows = 1 }: { state: AppState; width: number; rows?: number }) {
+  const dialog = state.dialog;
+  const shown = shownNotice(state);
+  const notice = shown ? <NoticeLines shown={shown} width={width} rows={rows} /> : null;
   if (dialog) {
-    if (dialog.kind === 'password') return <Keys hints={[{ keys: 'Enter', hint: 'start' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
-    if (dialog.kind === 'opPassword') return <Keys hints={[{ keys: 'Enter', hint: 'go on' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
+    if (dialog.kind === 'password') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'Enter', hint: 'start' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
+    if (dialog.kind === 'opPassword') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'Enter', hint: 'go on' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
     // a message about the question (e.g. a choice that changes nothing) comes before its keys
     if (dialog.kind === 'confirmActivate')
       return (
         notice ?? (
           <Keys
+            ascii={state.prefs.asciiBorders}
             hints={[
               { keys: 's', hint: 'switch' },
               { keys: 'b', hint: 'boot' },
@@ -49,14 +133,14 @@ export function StatusBar({ state, width }: { state: AppState; width: number }) 
           />
         )
       );
-    if (dialog.kind === 'confirmDelete') return notice ?? <Keys hints={[{ keys: 'y', hint: 'delete' }, { keys: 'n/Esc/Enter', hint: 'no' }, { keys: 'j/k', hint: 'scroll list' }]} />;
-    if (dialog.kind === 'keepPolicy') return <Keys hints={[{ keys: 'Tab', hint: 'field' }, { keys: 'Enter', hint: 'preview' }, { keys: 'Esc', hint: 'cancel' }]} />;
-    return <Keys hints={[{ keys: 'y', hint: 'yes' }, { keys: 'n/Esc/Enter', hint: 'no' }]} />;
+    if (dialog.kind === 'confirmDelete') return notice ?? <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'y', hint: 'delete' }, { keys: 'n/Esc/Enter', hint: 'no' }, { keys: 'j/k', hint: 'scroll list' }]} />;
+    if (dialog.kind === 'keepPolicy') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'Tab', hint: 'field' }, { keys: 'Enter', hint: 'preview' }, { keys: 'Esc', hint: 'cancel' }]} />;
+    return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'y', hint: 'yes' }, { keys: 'n/Esc/Enter', hint: 'no' }]} />;
   }
   if (state.genView) {
     if (notice) return notice;
     const forSwitch = state.genView.kind === 'diff' && state.genView.purpose === 'switch';
-    return <Keys hints={[{ keys: 'j/k', hint: 'scroll' }, ...(forSwitch ? [{ keys: 'Enter', hint: 'go on (asks)' }, { keys: 'Esc', hint: 'back' }] : [{ keys: 'Esc', hint: 'close' }])]} />;
+    return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'j/k', hint: 'scroll' }, ...(forSwitch ? [{ keys: 'Enter', hint: 'go on (asks)' }, { keys: 'Esc', hint: 'back' }] : [{ keys: 'Esc', hint: 'close' }])]} />;
   }
   const pane = focusedList(state);
   if (pane?.editing) {
@@ -65,7 +149,7 @@ export function StatusBar({ state, width }: { state: AppState; width: number }) 
         <Text color="yellow">/</Text>
         {pane.filter}
         <Text inverse> </Text>
-        <Text dimColor>{`  ${pane.hits.length} match${pane.hits.length === 1 ? '' : 'es'} · Enter keep · Esc clear`}</Text>
+        <Text dimColor>{screenText(`  ${pane.hits.length} match${pane.hits.length === 1 ? '' : 'es'} · Enter keep · Esc clear`, glyphsFor(state.prefs.asciiBorders))}</Text>
       </Text>
     );
   }
@@ -75,11 +159,11 @@ export function StatusBar({ state, width }: { state: AppState; width: number }) 
         <Text color="yellow">/</Text>
         {state.runs.searchDraft}
         <Text inverse> </Text>
-        <Text dimColor>{'  search the log · Enter find · Esc clear'}</Text>
+        <Text dimColor>{screenText('  search the log · Enter find · Esc clear', glyphsFor(state.prefs.asciiBorders))}</Text>
       </Text>
     );
   }
-  if (state.overlay === 'runs') return <Keys hints={[{ keys: 'j/k', hint: 'move' }, { keys: 'Enter', hint: 'open' }, { keys: 'Esc', hint: 'close' }]} />;
+  if (state.overlay === 'runs') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'j/k', hint: 'move' }, { keys: 'Enter', hint: 'open' }, { keys: 'Esc', hint: 'close' }]} />;
   if (state.overlay !== 'none') return <Text dimColor>Esc close</Text>;
   if (notice) return notice;
   const view = state.focus === 'runs' ? selectedRunView(state) : undefined;
@@ -89,5 +173,5 @@ export function StatusBar({ state, width }: { state: AppState; width: number }) 
   });
   const search = state.focus === 'runs' ? selectedRunPane(state)?.search : '';
   if (search) hints.splice(Math.max(0, hints.length - 2), 0, { keys: 'n/N', hint: 'match' });
-  return <Keys hints={hints} />;
+  return <Keys ascii={state.prefs.asciiBorders} hints={hints} width={width} />;
 }

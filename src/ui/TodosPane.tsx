@@ -6,6 +6,7 @@ import type { ParsedTodo } from '../core/types.js';
 import type { AppState } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
+import { glyphsFor, screenText } from './glyphs.js';
 import { Highlight } from './Highlight.js';
 import { highlightRanges } from '../core/fuzzy.js';
 import { fit } from './text.js';
@@ -34,23 +35,28 @@ export function TodosPane({ state, controller, width, height }: { state: AppStat
   const rows = Math.max(1, height - 2);
   useEffect(() => controller.setViewport('todos', rows), [controller, rows]);
   const focused = state.focus === 'todos';
+  const g = glyphsFor(state.prefs.asciiBorders);
   const todos = state.todos;
   const all = todos.status === 'ok' ? todos.value.todos : [];
   const done = all.filter((t) => t.done).length;
-  const fileName = state.todoFile.split('/').at(-1) ?? state.todoFile;
+  const fileName = screenText(state.todoFile.split('/').at(-1) ?? state.todoFile, g);
   const info = [fileName, todos.status === 'ok' ? `${done}/${all.length} done` : '', state.prefs.hideDoneTodos ? 'hiding done' : '', pane.filter ? `/${pane.filter}` : '']
     .filter(Boolean)
     .join(' · ');
   let body;
-  if (todos.status === 'loading') body = <Text dimColor>reading {state.todoFile}…</Text>;
+  if (todos.status === 'loading') body = <Text dimColor wrap="truncate-end">{screenText(`reading ${state.todoFile}…`, g)}</Text>;
   else if (todos.status === 'error')
     body = (
       <Text color="yellow" wrap="wrap">
-        {todos.message}
+        {screenText(todos.message, g)}
       </Text>
     );
   else if (pane.hits.length === 0)
-    body = <Text dimColor>{all.length === 0 ? `no "- [ ]" todos in ${fileName}` : pane.filter ? 'no todo matches' : 'every todo is ticked (H shows them)'}</Text>;
+    body = (
+      <Text dimColor wrap="wrap">
+        {all.length === 0 ? `no "- [ ]" todos in ${fileName}` : pane.filter ? 'no todo matches' : 'every todo is ticked (H shows them)'}
+      </Text>
+    );
   else {
     const allRows = buildRows(pane.hits, all);
     const cursorRow = allRows.findIndex((r) => r.kind === 'todo' && r.index === pane.cursor);
@@ -60,13 +66,15 @@ export function TodosPane({ state, controller, width, height }: { state: AppStat
     if (cursorRow < start) start = cursorRow;
     const shown = allRows.slice(start, start + rows);
     const todoRows = shown.flatMap((r) => (r.kind === 'todo' ? [r] : []));
-    const found = highlightRanges(todoRows.map((r) => r.hit.item.text), pane.filter);
+    // todo text as shown (control characters visible, TAB expanded): the highlights are found on it
+    const texts = new Map(todoRows.map((r) => [r.index, screenText(r.hit.item.text, g)]));
+    const found = highlightRanges(todoRows.map((r) => texts.get(r.index) ?? ''), pane.filter);
     const ranges = new Map(todoRows.map((r, i) => [r.index, found[i] ?? []]));
     body = shown.map((row) => {
       if (row.kind === 'section')
         return (
           <Text key={row.key} bold color="magenta" wrap="truncate-end">
-            {fit(row.title, inner - row.progress.length - 1)} <Text dimColor>{row.progress}</Text>
+            {fit(row.title, inner - row.progress.length - 1, g)} <Text dimColor>{row.progress}</Text>
           </Text>
         );
       const t = row.hit.item;
@@ -78,7 +86,7 @@ export function TodosPane({ state, controller, width, height }: { state: AppStat
         <Box key={row.key}>
           <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
             {selected ? '>' : ' '} {indent}
-            <Text color={t.done ? 'green' : undefined}>{box}</Text> <Highlight text={fit(t.text, textWidth)} ranges={ranges.get(row.index) ?? []} />
+            <Text color={t.done ? 'green' : undefined}>{box}</Text> <Highlight text={fit(texts.get(row.index) ?? '', textWidth, g)} ranges={ranges.get(row.index) ?? []} color={state.color} glyphs={g} />
           </Text>
         </Box>
       );

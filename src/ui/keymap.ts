@@ -1,6 +1,8 @@
 import type { Key } from 'ink';
 import type { RebuildAction } from '../core/rebuildCommand.js';
-import type { FocusId } from '../state/appState.js';
+import type { GenerationList, Host } from '../core/types.js';
+import { type AppState, type FocusId, type Loadable, selectedHostOf } from '../state/appState.js';
+import { generationChangeRefusal, runRefusal } from '../state/hostRules.js';
 
 export type CommandId =
   | 'quit'
@@ -59,7 +61,71 @@ export interface Binding {
   /** the status bar shows the hint only in these panes (default: wherever the binding applies) */
   hintPanes?: readonly FocusId[];
   match(input: string, key: Key): boolean;
+  /** why the command cannot act now (the status bar says it, nothing runs), or null when it can */
+  disabledReason?(ctx: KeyContext): string | null;
 }
+
+/** What the bindings' rules look at: taken from the state when a key arrives. */
+export interface KeyContext {
+  /** this machine's host name */
+  hostname: string;
+  host: Host | undefined;
+  runsAvailable: boolean;
+  genOpsAvailable: boolean;
+  /** the selected host's generations, as the generations pane has them */
+  generations: Loadable<GenerationList> | undefined;
+  /** a generation is under the cursor of the generations pane */
+  generationSelected: boolean;
+}
+
+export function keyContext(state: AppState): KeyContext {
+  const host = selectedHostOf(state);
+  const pane = state.panes.generations;
+  return {
+    hostname: state.hostname,
+    host,
+    runsAvailable: state.runs.available,
+    genOpsAvailable: state.genOpsAvailable,
+    generations: host ? state.generations[host.name] : undefined,
+    generationSelected: pane.hits[pane.cursor] !== undefined,
+  };
+}
+
+/** The rule of a run key: a host, the runs service, and (to activate) this machine. */
+const runRule =
+  (action: RebuildAction) =>
+  (ctx: KeyContext): string | null => {
+    if (!ctx.host) return 'no host selected';
+    if (!ctx.runsAvailable) return 'rebuild runs are not available in this console';
+    return runRefusal(ctx.host, action, ctx.hostname);
+  };
+
+interface GenerationNeeds {
+  /** the generation operations service (not for pins: they are preferences) */
+  ops: boolean;
+  /** a generation under the cursor */
+  selected: boolean;
+  /** switches to or deletes generations: this machine only */
+  change: boolean;
+}
+
+/** The rule of a generation key: the pane shows a list of the selected host, and what else the key needs. */
+const generationRule =
+  (needs: GenerationNeeds) =>
+  (ctx: KeyContext): string | null => {
+    if (needs.ops && !ctx.genOpsAvailable) return 'changing generations is not available in this console';
+    const host = ctx.host;
+    if (!host) return 'no host selected';
+    const list = ctx.generations;
+    if (list?.status === 'error') return list.message;
+    if (list?.status !== 'ok') return `the generations of ${host.name} are still being read`;
+    if (needs.selected && !ctx.generationSelected) return `no generation of ${host.name} selected`;
+    return needs.change ? generationChangeRefusal(host, ctx.hostname) : null;
+  };
+
+const CHANGE_SELECTED = generationRule({ ops: true, selected: true, change: true });
+const CHANGE_ANY = generationRule({ ops: true, selected: false, change: true });
+const READ_SELECTED = generationRule({ ops: true, selected: true, change: false });
 
 const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
 const ctrl = (c: string) => (input: string, key: Key) => key.ctrl && input === c;
@@ -98,26 +164,26 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'filter', keys: '/', description: 'fuzzy filter', group: 'Filter', hint: 'filter', panes: LIST_PANES, match: ch('/') },
   { command: 'toggleTodo', keys: 'Space', description: 'tick / untick', group: 'Todos', panes: ['todos'], hint: 'tick', match: (i, k) => i === ' ' && !k.ctrl },
   { command: 'hideDone', keys: 'H', description: 'hide ticked', group: 'Todos', panes: ['todos'], hint: 'hide done', match: ch('H') },
-  { command: 'runBuild', keys: 'b', description: 'build', group: 'Runs', panes: HOST_PANES, match: ch('b') },
-  { command: 'runDryBuild', keys: 'D', description: 'dry-build', group: 'Runs', panes: HOST_PANES, match: ch('D') },
-  { command: 'runTest', keys: 't', description: 'test (asks)', group: 'Runs', panes: HOST_PANES, match: ch('t') },
-  { command: 'runSwitch', keys: 's', description: 'switch (asks)', group: 'Runs', panes: HOST_PANES, match: ch('s') },
-  { command: 'runBoot', keys: 'B', description: 'boot (asks)', group: 'Runs', panes: HOST_PANES, match: ch('B') },
-  { command: 'runDryActivate', keys: 'A', description: 'dry-activate (asks)', group: 'Runs', panes: HOST_PANES, match: ch('A') },
+  { command: 'runBuild', keys: 'b', description: 'build', group: 'Runs', panes: HOST_PANES, match: ch('b'), disabledReason: runRule('build') },
+  { command: 'runDryBuild', keys: 'D', description: 'dry-build', group: 'Runs', panes: HOST_PANES, match: ch('D'), disabledReason: runRule('dry-build') },
+  { command: 'runTest', keys: 't', description: 'test (asks)', group: 'Runs', panes: HOST_PANES, match: ch('t'), disabledReason: runRule('test') },
+  { command: 'runSwitch', keys: 's', description: 'switch (asks)', group: 'Runs', panes: HOST_PANES, match: ch('s'), disabledReason: runRule('switch') },
+  { command: 'runBoot', keys: 'B', description: 'boot (asks)', group: 'Runs', panes: HOST_PANES, match: ch('B'), disabledReason: runRule('boot') },
+  { command: 'runDryActivate', keys: 'A', description: 'dry-activate (asks)', group: 'Runs', panes: HOST_PANES, match: ch('A'), disabledReason: runRule('dry-activate') },
   { command: 'listRuns', keys: 'L', description: 'list / reopen runs', group: 'Runs', match: ch('L') },
   { command: 'searchLog', keys: '/', description: 'search the log', group: 'Run pane', panes: RUN_PANES, hint: 'search', match: ch('/') },
   { command: 'nextMatch', keys: 'n N', description: 'next / prev match', group: 'Run pane', panes: RUN_PANES, match: (i, k) => ch('n')(i, k) || ch('N')(i, k) },
   { command: 'zoom', keys: 'z', description: 'zoom / unzoom', group: 'Run pane', panes: RUN_PANES, hint: 'zoom', match: ch('z') },
   { command: 'closeRun', keys: 'x', description: 'close if finished', group: 'Run pane', panes: RUN_PANES, hint: 'close', match: ch('x') },
   { command: 'cancelRun', keys: 'c Ctrl-c', description: 'cancel run (asks)', group: 'Run pane', panes: RUN_PANES, hint: 'cancel', hintKeys: 'c', match: (i, k) => ch('c')(i, k) || ctrl('c')(i, k) },
-  { command: 'switchGeneration', keys: 'Enter', description: 'switch to it', group: 'Generations', panes: GENERATION_PANE, hint: 'switch', match: (_i, k) => k.return },
-  { command: 'rollback', keys: 'r', description: 'roll back', group: 'Generations', panes: HOST_PANES, match: ch('r') },
-  { command: 'markCompare', keys: 'm', description: 'mark to diff', group: 'Generations', panes: GENERATION_PANE, match: ch('m') },
-  { command: 'diffGenerations', keys: 'd', description: 'diff vs mark', group: 'Generations', panes: GENERATION_PANE, match: ch('d') },
-  { command: 'markDelete', keys: 'Space', description: 'mark delete', group: 'Generations', panes: GENERATION_PANE, hint: 'mark', match: (i, k) => i === ' ' && !k.ctrl },
-  { command: 'deleteMarked', keys: 'X', description: 'delete marked', group: 'Generations', panes: GENERATION_PANE, match: ch('X') },
-  { command: 'keepPolicy', keys: 'K', description: 'keep policy', group: 'Generations', panes: GENERATION_PANE, match: ch('K') },
-  { command: 'pinGeneration', keys: 'P', description: 'pin / unpin', group: 'Generations', panes: GENERATION_PANE, match: ch('P') },
+  { command: 'switchGeneration', keys: 'Enter', description: 'switch to it', group: 'Generations', panes: GENERATION_PANE, hint: 'switch', match: (_i, k) => k.return, disabledReason: CHANGE_SELECTED },
+  { command: 'rollback', keys: 'r', description: 'roll back', group: 'Generations', panes: HOST_PANES, match: ch('r'), disabledReason: CHANGE_ANY },
+  { command: 'markCompare', keys: 'm', description: 'mark to diff', group: 'Generations', panes: GENERATION_PANE, match: ch('m'), disabledReason: READ_SELECTED },
+  { command: 'diffGenerations', keys: 'd', description: 'diff vs mark', group: 'Generations', panes: GENERATION_PANE, match: ch('d'), disabledReason: READ_SELECTED },
+  { command: 'markDelete', keys: 'Space', description: 'mark delete', group: 'Generations', panes: GENERATION_PANE, hint: 'mark', match: (i, k) => i === ' ' && !k.ctrl, disabledReason: CHANGE_SELECTED },
+  { command: 'deleteMarked', keys: 'X', description: 'delete marked', group: 'Generations', panes: GENERATION_PANE, match: ch('X'), disabledReason: CHANGE_ANY },
+  { command: 'keepPolicy', keys: 'K', description: 'keep policy', group: 'Generations', panes: GENERATION_PANE, match: ch('K'), disabledReason: CHANGE_ANY },
+  { command: 'pinGeneration', keys: 'P', description: 'pin / unpin', group: 'Generations', panes: GENERATION_PANE, match: ch('P'), disabledReason: generationRule({ ops: false, selected: true, change: false }) },
   { command: 'refresh', keys: 'R', description: 'reload lists', group: 'General', match: ch('R') },
   { command: 'flakeError', keys: 'e', description: 'flake error', group: 'General', match: ch('e') },
   { command: 'escape', keys: 'Esc', description: 'close / clear', group: 'General', match: (_i, k) => k.escape },

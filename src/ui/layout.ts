@@ -10,18 +10,30 @@ export interface Layout {
   topHeight: number;
   /** outer height of the todos box */
   todosHeight: number;
+  /** lines of the status bar: more than one while a long message is shown */
+  statusRows: number;
 }
 
 /**
  * Sizes for a terminal. The frame stays at rows - 1: a frame as tall as the terminal makes
  * Ink 6 clear the screen and its scrollback on every render.
  */
-export function computeLayout(columns: number, rows: number): Layout {
+export function computeLayout(columns: number, rows: number, statusRows = 1): Layout {
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
-  const body = Math.max(0, rows - 1 - 2); // header and status bar
+  const status = Math.max(1, Math.min(statusRows, maxStatusRows(rows)));
+  const body = Math.max(0, rows - 1 - 1 - status); // header and status bar
   const topHeight = Math.floor(body / 2);
   const hostsWidth = Math.max(22, Math.min(34, Math.round(columns * 0.31)));
-  return { tooSmall, columns, hostsWidth, generationsWidth: columns - hostsWidth, topHeight, todosHeight: body - topHeight };
+  return { tooSmall, columns, hostsWidth, generationsWidth: columns - hostsWidth, topHeight, todosHeight: body - topHeight, statusRows: status };
+}
+
+/** The body keeps at least this many rows when a long message takes lines from it. */
+const MIN_BODY_ROWS = 10;
+const MAX_STATUS_ROWS = 4;
+
+/** How many lines a long status message may take at this height (4 at 16 rows and more). */
+export function maxStatusRows(rows: number): number {
+  return Math.max(1, Math.min(MAX_STATUS_ROWS, rows - 2 - MIN_BODY_ROWS));
 }
 
 /** Side by side needs this many columns; narrower terminals stack run panes or show one at a time. */

@@ -1,19 +1,16 @@
 // Words and lines a run pane and the hosts list show for a run; pure, no React.
 
 import type { FailedDerivation, ProgressSnapshot, RunningBuild } from '../core/buildProgress.js';
+import { visibleText } from '../core/displayText.js';
 import { stripAnsi } from '../core/nixLog.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { RunPhase, RunView } from '../state/runs.js';
-
-const GLYPHS: Record<'unicode' | 'ascii', Record<RunPhase, string>> = {
-  unicode: { running: '⟳', succeeded: '✓', failed: '✗', partial: '!', cancelled: '-', lost: '?' },
-  ascii: { running: '~', succeeded: '+', failed: 'x', partial: '!', cancelled: '-', lost: '?' },
-};
+import { glyphsFor } from './glyphs.js';
 
 /** A one-cell sign for a run's state; always shown next to a word, never alone. */
 export function phaseGlyph(phase: RunPhase, ascii: boolean): string {
-  return GLYPHS[ascii ? 'ascii' : 'unicode'][phase];
+  return glyphsFor(ascii).phase[phase];
 }
 
 /** What the hosts list shows next to a host with a run: `⟳ switch`, `✗ build`. */
@@ -50,20 +47,24 @@ const STAGE_WORDS: Record<ProgressSnapshot['stage'], string> = {
   activating: 'activating',
 };
 
-/** nix-output-monitor style: `builds 3/7 (1 running, 0 failed) · downloads 12.3/40.0 MiB`. */
-export function progressLine(p: ProgressSnapshot): string {
+/**
+ * nix-output-monitor style: `builds 3/7 (1 running, 0 failed) · downloads 12.3/40.0 MiB`. Once the
+ * run has `ended`, no stage (`activating`) and nothing running is claimed: the header says how it ended.
+ */
+export function progressLine(p: ProgressSnapshot, ended = false): string {
   const parts: string[] = [];
   const b = p.builds;
   const s = p.substitutions;
   const d = p.downloads;
-  if (p.stage === 'activating' || p.stage === 'copying') parts.push(STAGE_WORDS[p.stage]);
+  if (!ended && (p.stage === 'activating' || p.stage === 'copying')) parts.push(STAGE_WORDS[p.stage]);
   if (b.expected > 0 || b.done > 0 || b.running > 0 || b.failed > 0) {
-    const total = Math.max(b.expected, b.done + b.running + b.failed);
-    parts.push(`builds ${b.done}/${total} (${b.running} running, ${b.failed} failed)`);
+    const running = ended ? 0 : b.running;
+    const total = Math.max(b.expected, b.done + running + b.failed);
+    parts.push(`builds ${b.done}/${total} (${running} running, ${b.failed} failed)`);
   }
   if (s.expected > 0 || s.done > 0) parts.push(`fetched ${s.done}/${Math.max(s.expected, s.done)}`);
   if (d.expectedBytes > 0 || d.doneBytes > 0) parts.push(`downloads ${bytesPair(d.doneBytes, d.expectedBytes)}`);
-  if (parts.length === 0) parts.push(STAGE_WORDS[p.stage]);
+  if (parts.length === 0) parts.push(ended ? 'nothing was built or downloaded' : STAGE_WORDS[p.stage]);
   return parts.join(' · ');
 }
 
@@ -78,8 +79,9 @@ export interface FailureLead {
   headline: string;
   /** failed derivations, their last log lines, the error messages, failed units */
   details: string[];
-  /** `full log: /…/runs/….log` */
+  /** where the whole log is: `full log: /…/runs/….log` */
   logLine: string;
+  logPath: string;
 }
 
 function failedLine(f: FailedDerivation): string {
@@ -101,12 +103,16 @@ export function failureLead(view: RunView, ascii: boolean, lastLines = 3): Failu
   for (const e of errors) if (!headline.includes(e)) details.push(`  ${e}`);
   const units = summary?.failedUnits ?? view.progress.activation.unitsFailed;
   if (units.length > 0) details.push(`  units failed: ${units.join(', ')}`);
-  return { headline, details, logLine: `full log: ${view.logPath}` };
+  return { headline, details, logLine: `${view.temporary ? 'full log (removed on quit)' : 'full log'}: ${view.logPath}`, logPath: view.logPath };
 }
 
-/** A log line as one row: ANSI and control characters out, tabs as spaces, never huge. */
+/**
+ * A log line as one row, never huge: colours and other escape sequences out, a CR line ending
+ * out, tabs expanded and any other control character made visible (`^G`).
+ */
 export function cleanLine(line: string, width: number): string {
   let text = line.length > width * 4 + 16 ? line.slice(0, width * 4 + 16) : line;
   if (text.includes('\x1b')) text = stripAnsi(text);
-  return text.replace(/\t/g, '  ').replace(/[\u0000-\u001f\u007f]/g, '');
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  return visibleText(text);
 }

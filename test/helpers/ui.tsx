@@ -50,6 +50,23 @@ export const KEY = {
   space: ' ',
 } as const;
 
+/**
+ * The status bar of a frame as one string: the lines below the last box (a long message wraps
+ * onto several), joined with spaces, without the `? help` that stands beside a message.
+ */
+export function statusBarText(frame: string): string {
+  const all = frame.split('\n');
+  let last = -1;
+  all.forEach((line, i) => {
+    if (/^[╰+]/.test(line)) last = i;
+  });
+  const rows = last >= 0 && last < all.length - 1 ? all.slice(last + 1) : all.slice(-1);
+  return rows
+    .map((row, i) => (i === 0 ? row.replace(/ {2}\? help\s*$/, '') : row).trimEnd())
+    .filter((row) => row !== '')
+    .join(' ');
+}
+
 // ---- fixtures ---------------------------------------------------------------------------------
 
 export const HOSTNAME = 'hq';
@@ -173,6 +190,8 @@ export interface ConsoleOptions {
   runRefreshMs?: number;
   clockTickMs?: number;
   now?: () => number;
+  /** the terminal shows colours (default true); off, filter matches are bracketed */
+  color?: boolean;
 }
 
 export interface FlakeControl {
@@ -262,6 +281,7 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     ...(opts.runRefreshMs !== undefined ? { runRefreshMs: opts.runRefreshMs } : {}),
     ...(opts.clockTickMs !== undefined ? { clockTickMs: opts.clockTickMs } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.color !== undefined ? { color: opts.color } : {}),
   });
 
   let unmounted = false;

@@ -132,12 +132,21 @@ describe('demo activation and deletion', () => {
     expect(byNumber(after, older.generation).running).toBe(true);
   });
 
+  it('refuses to switch or delete the generations of a host that is not this machine (hq), as the real console does', async () => {
+    const t460 = (await generations('t460'))[5];
+    if (!t460) throw new Error('fixture');
+    const because = "t460 is not this machine (hq): only this machine's generations can be switched or deleted for now";
+    expect(await ops.activate({ host: 't460', generation: t460.generation, action: 'switch' })).toEqual({ ok: false, error: because });
+    expect(await ops.deleteGenerations({ host: 't460', generations: [t460.generation] })).toEqual({ ok: false, message: because });
+    expect((await generations('t460')).map((g) => g.generation)).toContain(t460.generation);
+  });
+
   it('a switch runs detached under the supervisor, is adopted and followed by the runs service, and moves the markers', async () => {
-    const list = await generations('t460');
+    const list = await generations('hq');
     const target = list[5];
     if (!target) throw new Error('fixture');
     expect(target.current || target.running).toBe(false);
-    const started = await ops.activate({ host: 't460', generation: target.generation, action: 'switch' });
+    const started = await ops.activate({ host: 'hq', generation: target.generation, action: 'switch' });
     expect(started.ok).toBe(true);
     if (!started.ok) return;
     const runs = createRunsService(env.rebuild);
@@ -152,28 +161,28 @@ describe('demo activation and deletion', () => {
           }
         });
       });
-      expect(final).toMatchObject({ host: 't460', action: 'switch', phase: 'succeeded', generation: target.generation });
+      expect(final).toMatchObject({ host: 'hq', action: 'switch', phase: 'succeeded', generation: target.generation });
       expect(final.progress.tail.join('\n')).toContain(`switching profile from version ${list.find((g) => g.current)?.generation} to ${target.generation}`);
     } finally {
       runs.close();
     }
-    const after = await generations('t460');
+    const after = await generations('hq');
     expect(byNumber(after, target.generation)).toMatchObject({ current: true, running: true });
   });
 
   it('deletes generation links, never the current one, and the list shows them gone', async () => {
-    const list = await generations('vm01');
+    const list = await generations('hq');
     const current = list.find((g) => g.current);
     const gone = list.filter((g) => !g.current && !g.running && !g.booted).slice(-2).map((g) => g.generation);
     expect(gone).toHaveLength(2);
-    const refused = await ops.deleteGenerations({ host: 'vm01', generations: [current?.generation ?? 0] });
+    const refused = await ops.deleteGenerations({ host: 'hq', generations: [current?.generation ?? 0] });
     expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/cannot delete current version/) });
-    const result = await ops.deleteGenerations({ host: 'vm01', generations: gone });
+    const result = await ops.deleteGenerations({ host: 'hq', generations: gone });
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.value.lines).toContain(`removing profile version ${gone[0]}`);
-    const after = await generations('vm01');
+    const after = await generations('hq');
     expect(after.map((g) => g.generation)).toEqual(list.map((g) => g.generation).filter((n) => !gone.includes(n)));
-    expect(existsSync(path.join(path.dirname(env.root), 'vm01/nix/var/nix/profiles', `system-${gone[0]}-link`))).toBe(false);
+    expect(existsSync(path.join(path.dirname(env.root), 'hq/nix/var/nix/profiles', `system-${gone[0]}-link`))).toBe(false);
   });
 });
 

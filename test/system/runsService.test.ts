@@ -1,6 +1,6 @@
 // The console's runs service and the rebuild commands over real detached processes, with the
 // demo's nixos-rebuild stand-in (no Nix needed; the real-Nix runs are in test/integration).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,11 +45,11 @@ describe('runs service', () => {
     const s = setup('a');
     const service = createRunsService(s);
     try {
-      const started = await service.start({ host: 't460', action: 'switch' });
+      const started = await service.start({ host: 'hq', action: 'switch' });
       expect(started.ok).toBe(true);
       if (!started.ok) return;
       const running = await until(service, started.id, (v) => v.progress.builds.done > 0);
-      expect(running).toMatchObject({ host: 't460', action: 'switch', phase: 'running' });
+      expect(running).toMatchObject({ host: 'hq', action: 'switch', phase: 'running' });
       const final = await until(service, started.id, (v) => v.phase !== 'running');
       expect(final.phase).toBe('succeeded');
       expect(final.summary?.headline).toMatch(/^succeeded in/);
@@ -113,6 +113,16 @@ describe('runs service', () => {
     const r = await service.start({ host: 'nas', action: 'switch' });
     expect(r).toMatchObject({ ok: false });
     if (!r.ok) expect(r.error).toContain('only works on this machine (hq)');
+    service.close();
+  });
+
+  it("refuses it with the demo's stand-in too: the demo follows the same rules", async () => {
+    const service = createRunsService(setup('f'));
+    for (const action of ['switch', 'boot', 'test', 'dry-activate'] as const) {
+      const r = await service.start({ host: 'nas', action });
+      expect(r).toEqual({ ok: false, error: `${action} activates the configuration, which only works on this machine (hq) for now; build nas instead, or run nixdeck on nas` });
+    }
+    expect(existsSync(path.join(work, 'f', 'runs'))).toBe(false);
     service.close();
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, lstatSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,7 +70,97 @@ describe('setTodoDone', () => {
   });
 });
 
+describe('setTodoDone on a file the user made read-only', () => {
+  it('leaves a 0444 file alone (same bytes, mode and inode), for root too, and says how to allow it', async () => {
+    const file = tempFile(CONTENT, 0o444);
+    const snap = await snapshotOf(file);
+    const inode = statSync(file).ino;
+    const outcome = await setTodoDone(snap, snap.todos[0]!, true);
+    expect(outcome).toEqual({
+      kind: 'error',
+      message: `PROJECT.md is read-only (mode 0444): nothing written; make it writable (chmod u+w ${file}) to tick todos`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(CONTENT);
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+    expect(statSync(file).ino).toBe(inode);
+  });
+
+  it('leaves a file in a read-only folder alone', async () => {
+    const file = tempFile(CONTENT, 0o644);
+    const dir = path.dirname(file);
+    const snap = await snapshotOf(file);
+    chmodSync(dir, 0o555);
+    try {
+      const outcome = await setTodoDone(snap, snap.todos[0]!, true);
+      expect(outcome).toEqual({
+        kind: 'error',
+        message: `PROJECT.md is in a read-only folder (${dir}, mode 0555): nothing written; make the folder writable (chmod u+w ${dir}) to tick todos`,
+      });
+      expect(readFileSync(file, 'utf8')).toBe(CONTENT);
+    } finally {
+      chmodSync(dir, 0o755);
+    }
+  });
+
+  it('checks the target of a symlink, not the link', async () => {
+    const file = tempFile(CONTENT, 0o444);
+    const link = path.join(path.dirname(file), 'LINKED.md');
+    symlinkSync(file, link);
+    const snap = await snapshotOf(link);
+    const outcome = await setTodoDone(snap, snap.todos[0]!, true);
+    expect(outcome.kind === 'error' && outcome.message).toMatch(/^LINKED\.md is read-only \(mode 0444\)/);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(CONTENT);
+  });
+});
+
+describe('setTodoDone and changes on disk', () => {
+  it('notices a same-size edit that kept the mtime (the bytes are hashed)', async () => {
+    const file = tempFile(CONTENT);
+    const then = 1_700_000_000;
+    utimesSync(file, then, then);
+    const snap = await snapshotOf(file);
+    const theirs = CONTENT.replace('second', 'SECOND');
+    writeFileSync(file, theirs);
+    utimesSync(file, then, then);
+    expect(statSync(file).mtimeMs).toBe(snap.mtimeMs);
+    const outcome = await setTodoDone(snap, snap.todos[0]!, true);
+    expect(outcome.kind).toBe('conflict');
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+  });
+
+  it('returns a snapshot that the next tick can use without reading the list again', async () => {
+    const file = tempFile(CONTENT);
+    const first = await setTodoDone(await snapshotOf(file), (await snapshotOf(file)).todos[0]!, true);
+    if (first.kind !== 'written') throw new Error(first.kind);
+    expect(first.snapshot.todos.map((t) => t.done)).toEqual([true, true]);
+    expect(first.snapshot.source).toBe(CONTENT.replace('- [ ] first', '- [x] first'));
+    expect(first.snapshot.todos).toEqual((await snapshotOf(file)).todos);
+    const second = await setTodoDone(first.snapshot, first.snapshot.todos[1]!, false);
+    expect(second.kind).toBe('written');
+    expect(readFileSync(file, 'utf8')).toBe(CONTENT.replace('- [ ] first', '- [x] first').replace('- [x] second', '- [ ] second'));
+  });
+
+  it('ticks a file that starts with a UTF-8 byte order mark at the right byte', async () => {
+    const file = tempFile(`\uFEFF${CONTENT}`);
+    const snap = await snapshotOf(file);
+    expect(snap.todos.map((t) => t.text)).toEqual(['first ünïcödé', 'second']);
+    expect((await setTodoDone(snap, snap.todos[0]!, true)).kind).toBe('written');
+    expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${CONTENT.replace('- [ ] first', '- [x] first')}`);
+  });
+});
+
 describe('readTodoFile', () => {
+  it('says a binary file is not a text file (NUL bytes, or not UTF-8)', async () => {
+    for (const bytes of [Buffer.from('- [ ] a\n\u0000\u0001\u0002'), Buffer.from([0x2d, 0x20, 0x5b, 0x20, 0x5d, 0x20, 0xff, 0xfe, 0x0a])]) {
+      const file = tempFile('');
+      writeFileSync(file, bytes);
+      const read = await readTodoFile(file);
+      expect(read).toMatchObject({ ok: false, missing: false });
+      if (!read.ok) expect(read.error).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a text file`));
+    }
+  });
+
   it('says what to do when the file is missing, or a folder', async () => {
     const missing = await readTodoFile('/nonexistent/PROJECT.md');
     expect(missing).toMatchObject({ ok: false, missing: true });

@@ -18,7 +18,7 @@ afterAll(() => {
 });
 
 import { KEYMAP } from '../../src/ui/keymap.js';
-import { type ConsoleHarness, type ConsoleOptions, DEFAULT_TODOS, KEY, renderConsole } from '../helpers/ui.js';
+import { type ConsoleHarness, type ConsoleOptions, DEFAULT_TODOS, KEY, renderConsole, statusBarText } from '../helpers/ui.js';
 
 const ROWS = 24;
 const COLUMNS = 80;
@@ -84,7 +84,7 @@ const hostRow = (frame: string, name: string): string[] =>
     .map((r) => r.slice(2).trim().split(/\s+/))
     .find((cells) => cells[0] === name) ?? [];
 
-const statusBar = (frame: string): string => (lines(frame).at(-1) ?? '').trimEnd();
+const statusBar = statusBarText;
 const header = (frame: string): string => lines(frame)[0] ?? '';
 
 /** Text inside a bordered overlay, borders removed, lines joined with single spaces. */
@@ -290,16 +290,18 @@ describe('moving the selection', () => {
     const ui = await open();
     await ui.press('2');
     let gens = generationsPane(ui.lastFrame());
+    // the detail of the selected generation takes the last two rows
+    const detail = (rows: string[]): string => rows.slice(-2).join(' ');
     expect(selected(gens)).toMatch(/^44 /);
-    expect(gens.at(-1)).toContain('#44 · 2025-06-03 06:00 UTC');
+    expect(detail(gens)).toContain('#44 · 2025-06-03 06:00 UTC');
     await ui.press('j');
     gens = generationsPane(ui.lastFrame());
     expect(selected(gens)).toMatch(/^43 /);
-    expect(gens.at(-1)).toContain('#43');
+    expect(detail(gens)).toContain('#43');
     await ui.press('G');
     gens = generationsPane(ui.lastFrame());
     expect(selected(gens)).toMatch(/^39 /);
-    expect(gens.at(-1)).toContain('#39');
+    expect(detail(gens)).toContain('#39');
     // the host selection did not move
     expect(selectedHost(ui)).toBe('hq');
   });
@@ -459,11 +461,19 @@ describe('/ fuzzy filter', () => {
 
 describe('? help overlay', () => {
   const helpText = (ui: ConsoleHarness): string => lines(ui.lastFrame()).slice(1, -1).join('\n');
+  /** The help at 80x24 is two columns that scroll: its first screen, then its last (G). */
+  const wholeHelp = async (ui: ConsoleHarness): Promise<string[]> => {
+    const first = lines(ui.lastFrame()).slice(1, -1);
+    await ui.press('G');
+    const last = lines(ui.lastFrame()).slice(1, -1);
+    await ui.press('g');
+    return [...first, ...last];
+  };
 
   it('lists every binding of the keymap with the start of its description', async () => {
     const ui = await open();
     await ui.press('?');
-    const text = helpText(ui);
+    const text = (await wholeHelp(ui)).join('\n');
     expect(text).toContain('nixdeck keys');
     for (const b of KEYMAP) {
       // keys padded to 10 cells, then the description
@@ -476,7 +486,7 @@ describe('? help overlay', () => {
   it('shows every description in full and every group heading at 80x24', async () => {
     const ui = await open();
     await ui.press('?');
-    const text = flat(lines(ui.lastFrame()).slice(1, -1));
+    const text = flat(await wholeHelp(ui));
     for (const b of KEYMAP) expect(text, `binding ${b.command}`).toContain(b.description);
     for (const group of ['Move', 'Panes', 'Filter', 'Todos', 'General', 'Markers']) expect(text).toMatch(new RegExp(`(^| )${group}( |$)`));
   });
@@ -636,12 +646,15 @@ describe('todos', () => {
 describe('generations pane', () => {
   it('marks current, running and booted generations, a dangling one, and says a reboot is needed', async () => {
     const ui = await open();
-    const rows = generationsPane(ui.lastFrame());
+    let rows = generationsPane(ui.lastFrame());
     expect(rows[0]).toContain('! reboot needed: booted 6.12.30, running 6.12.31');
     const row = (n: number): string => rows.find((r) => r.slice(1).trimStart().startsWith(`${n} `)) ?? '';
     expect(row(44)).toMatch(/\bcur run\s*$/);
     expect(row(43)).toMatch(/\bboot\s*$/);
     expect(row(42)).not.toMatch(/\b(cur|run|boot)\b/);
+    // the oldest is below the visible rows at 80x24 (the detail takes two): go to it
+    await ui.press('2', 'G');
+    rows = generationsPane(ui.lastFrame());
     expect(row(39)).toMatch(/\bdangling\s*$/);
     expect(row(39)).toContain('Unknown');
   });

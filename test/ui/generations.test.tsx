@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Generation, GenerationList } from '../../src/core/types.js';
 import type { GenerationsResult } from '../../src/state/controller.js';
 import { KEYMAP } from '../../src/ui/keymap.js';
-import { type ConsoleHarness, type ConsoleOptions, DEFAULT_GENERATIONS, HQ_GENERATIONS, KEY, renderConsole, T460_GENERATIONS, ticks } from '../helpers/ui.js';
+import { type ConsoleHarness, type ConsoleOptions, DEFAULT_GENERATIONS, HQ_GENERATIONS, KEY, renderConsole, statusBarText, T460_GENERATIONS, ticks } from '../helpers/ui.js';
 import { numberRanges } from '../../src/state/generationActions.js';
 import { FakeGenerationOps, longDiffText } from './fakeGenerations.js';
 import { FakeRuns, finished, T_NOW } from './fakeRuns.js';
@@ -45,7 +45,7 @@ afterEach(() => {
 // ---- reading the screen -----------------------------------------------------------------------
 
 const lines = (frame: string): string[] => frame.split('\n');
-const statusBar = (frame: string): string => (lines(frame).at(-1) ?? '').trimEnd();
+const statusBar = statusBarText;
 
 /** The inside of the box whose top border carries `title` (or the first box when title is ''). */
 function box(frame: string, title: string): string[] {
@@ -219,16 +219,72 @@ describe('Enter: the diff of the running system and the chosen generation', () =
     await s.ui.press('G', KEY.enter);
     expect(statusBar(s.ui.lastFrame())).toMatch(/^warning: generation 39's system is no longer in the store/);
     await s.ui.press('1', 'G', 'k', 'k', 'k', 'k', '2', KEY.enter);
-    expect(statusBar(s.ui.lastFrame())).toBe('warning: t460 is not this machine (hq): its generations are not reachable yet');
+    expect(statusBar(s.ui.lastFrame())).toBe("Enter: t460 is not this machine (hq): only this machine's generations can be switched or deleted for now");
     expect(s.ops.diffCalls).toEqual([]);
+  });
+
+  it('on another host the keys that switch or delete say why at once, even when its service would allow it', async () => {
+    const s = await open({}, (ops) => {
+      ops.refusalFor = () => null;
+    });
+    await s.ui.press('1', 'G', 'k', 'k', 'k', 'k', '2');
+    expect(s.ui.controller.selectedHost()?.name).toBe('t460');
+    await select(s.ui, 61);
+    const because = "t460 is not this machine (hq): only this machine's generations can be switched or deleted for now";
+    for (const [key, name] of [
+      [KEY.enter, 'Enter'],
+      ['r', 'r'],
+      [KEY.space, 'Space'],
+      ['X', 'X'],
+      ['K', 'K'],
+    ] as const) {
+      await s.ui.press(key);
+      expect(statusBar(s.ui.lastFrame())).toBe(`${name}: ${because}`);
+      expect(s.ui.controller.state.dialog).toBeNull();
+      expect(s.ui.controller.state.genView).toBeNull();
+    }
+    expect(s.ops.diffCalls).toEqual([]);
+    expect(s.ops.activateCalls).toEqual([]);
+    expect(s.ops.deleteCalls).toEqual([]);
+    // comparing only reads: m and d still work there
+    await s.ui.press('m', 'k', 'd');
+    await vi.waitFor(() => expect(view(s.ui.lastFrame())).toContain('t460: generation 61 → the running system (62)'));
+  });
+
+  it('with no list of the host (another machine, still reading) every generation key says why, none does nothing', async () => {
+    const s = await open();
+    // vm01: no list, the pane says why
+    await s.ui.press('1', 'G', 'k', 'k', 'k', '2');
+    expect(s.ui.controller.selectedHost()?.name).toBe('vm01');
+    const because = 'vm01 is not reachable: ssh: connect to host vm01 port 22: Connection refused';
+    for (const [key, name] of [
+      [KEY.enter, 'Enter'],
+      ['r', 'r'],
+      ['m', 'm'],
+      ['d', 'd'],
+      [KEY.space, 'Space'],
+      ['X', 'X'],
+      ['K', 'K'],
+      ['P', 'P'],
+    ] as const) {
+      await s.ui.press(KEY.esc, key);
+      expect(statusBar(s.ui.lastFrame()), name).toBe(`${name}: ${because}`);
+      expect(s.ui.controller.state.dialog).toBeNull();
+    }
+    expect(s.ui.savePrefs).not.toHaveBeenCalledWith(expect.objectContaining({ pins: expect.anything() }));
+    // while the list is being read
+    s.ui.readGenerations.mockImplementation(() => new Promise(() => {}));
+    await s.ui.press('1', 'g', 'j', '2', 'P');
+    expect(s.ui.controller.selectedHost()?.name).toBe('dns');
+    expect(statusBar(s.ui.lastFrame())).toBe('P: the generations of dns are still being read');
   });
 
   it('without a generations service the keys say so', async () => {
     harness = await renderConsole({ runRefreshMs: 0 });
     await harness.press('2', 'j', KEY.enter);
-    expect(statusBar(harness.lastFrame())).toBe('warning: changing generations is not available in this console');
+    expect(statusBar(harness.lastFrame())).toBe('Enter: changing generations is not available in this console');
     await harness.press(KEY.space);
-    expect(statusBar(harness.lastFrame())).toBe('warning: changing generations is not available in this console');
+    expect(statusBar(harness.lastFrame())).toBe('Space: changing generations is not available in this console');
   });
 });
 
@@ -407,11 +463,14 @@ describe('r: roll back', () => {
     await s.ui.press('1', 'G', 'k', 'k', 'k', 'k');
     // t460 is not this machine here
     await s.ui.press('r');
-    expect(statusBar(s.ui.lastFrame())).toBe('warning: t460 is not this machine (hq): its generations are not reachable yet');
-    s.ops.refusalFor = () => null;
-    await s.ui.press('r');
-    await vi.waitFor(() => expect(view(s.ui.lastFrame())).toContain('t460: switch from the running system (62) to generation 61'));
-    expect(s.ops.diffCalls.at(-1)?.to).toBe(storeOf(T460_GENERATIONS, 61));
+    expect(statusBar(s.ui.lastFrame())).toBe("r: t460 is not this machine (hq): only this machine's generations can be switched or deleted for now");
+    expect(s.ops.diffCalls).toEqual([]);
+    await s.ui.press('g');
+    expect(s.ui.controller.selectedHost()?.name).toBe('backup');
+    await s.ui.press('j', 'j', 'r');
+    expect(s.ui.controller.selectedHost()?.name).toBe('hq');
+    await vi.waitFor(() => expect(view(s.ui.lastFrame())).toContain('hq: switch from the running system (44) to generation 43'));
+    expect(s.ops.diffCalls.at(-1)?.to).toBe(storeOf(HQ_GENERATIONS, 43));
   });
 
   it('says so when there is no older generation', async () => {
@@ -433,7 +492,7 @@ describe('m and d: compare two generations', () => {
     expect(statusBar(frame)).toBe('generation 43 marked (=) for comparison: select another and press d');
     expect(row(frame, 43)).toMatch(/^>= +43 /);
     await s.ui.press('j', 'j');
-    expect(generationsPane(s.ui.lastFrame()).at(-1)).toContain('#41');
+    expect(generationsPane(s.ui.lastFrame()).slice(-2).join(' ')).toContain('#41');
     await s.ui.press('d');
     await vi.waitFor(() => expect(view(s.ui.lastFrame())).toContain('packages:'));
     frame = s.ui.lastFrame();
@@ -489,7 +548,7 @@ describe('Space, X: mark generations and delete them', () => {
     expect(statusBar(frame)).toBe('generation 41 marked (*) for deletion: 1 marked · X deletes them (asks first)');
     expect(row(frame, 41)).toMatch(/^>\* +41 /);
     expect(frame).toContain('[2 Generations] hq · 6 · 1 marked');
-    expect(generationsPane(frame).at(-1)).toContain('marked for deletion');
+    expect(generationsPane(frame).slice(-2).join(' ')).toContain('marked for deletion');
     for (const n of [44, 43, 42]) expect(row(frame, n)).not.toMatch(/^.\*/);
     await s.ui.press(KEY.space);
     frame = s.ui.lastFrame();
@@ -640,7 +699,7 @@ describe('P: pins', () => {
     await s.ui.press('P');
     let frame = s.ui.lastFrame();
     expect(row(frame, 41)).toMatch(/\bpin\s*$/);
-    expect(generationsPane(frame).at(-1)).toContain('pinned');
+    expect(generationsPane(frame).slice(-2).join(' ')).toContain('pinned');
     expect(s.ui.savePrefs).toHaveBeenLastCalledWith({ pins: 'hq:41;t460:61' });
     await s.ui.press('k', 'P');
     expect(s.ui.savePrefs).toHaveBeenLastCalledWith({ pins: 'hq:41,42;t460:61' });
@@ -687,7 +746,10 @@ describe('around the generations pane', () => {
   it('the help lists the generation keys and the markers in full', async () => {
     const s = await open();
     await s.ui.press('?');
-    const text = lines(s.ui.lastFrame()).slice(1, -1).join('\n');
+    // two columns at 80x24 that scroll: the first screen and the last (G)
+    const first = lines(s.ui.lastFrame()).slice(1, -1);
+    await s.ui.press('G');
+    const text = [...first, ...lines(s.ui.lastFrame()).slice(1, -1)].join('\n');
     for (const b of KEYMAP) expect(text, `binding ${b.command}`).toContain(`${b.keys.padEnd(10)}${b.description}`);
     expect(text).toContain('Generations (2)');
     for (const marker of ['pin   pinned: kept', '*     marked: delete', '=     marked: diff']) expect(text).toContain(marker);
@@ -713,5 +775,17 @@ describe('around the generations pane', () => {
     await vi.waitFor(() => expect(s.ui.lastFrame()).toContain('password:'));
     await s.ui.press('pw', KEY.esc, '?', KEY.esc);
     expectFits(s.ui.allFrames());
+  });
+});
+
+describe('the status bar once a switch to a generation has ended', () => {
+  it('"switch to generation 42 started on hq" gives way to the outcome', async () => {
+    const s = await open();
+    await openSwitch(s, 42);
+    await s.ui.press(KEY.enter, 's');
+    await vi.waitFor(() => expect(statusBar(s.ui.lastFrame())).toBe('switch to generation 42 started on hq'));
+    s.generations.hq = { ok: true, list: afterActivation(42, 'switch') };
+    s.runs.push('activate1', (v) => finished(v, 0, 4_000));
+    await vi.waitFor(() => expect(statusBar(s.ui.lastFrame())).toBe('switch to generation 42 on hq succeeded in 4s'));
   });
 });

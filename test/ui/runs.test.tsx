@@ -17,7 +17,7 @@ afterAll(() => {
 });
 import type { ProgressSnapshot } from '../../src/core/buildProgress.js';
 import { KEYMAP } from '../../src/ui/keymap.js';
-import { type ConsoleHarness, type ConsoleOptions, KEY, renderConsole, ticks } from '../helpers/ui.js';
+import { type ConsoleHarness, type ConsoleOptions, KEY, renderConsole, statusBarText, ticks } from '../helpers/ui.js';
 import { FakeRuns, finished, fixtureLines, logOf, makeView, numberedLines, progressOf, T_NOW } from './fakeRuns.js';
 
 const MIB = 1024 * 1024;
@@ -40,7 +40,7 @@ afterEach(() => {
 // ---- reading the screen -----------------------------------------------------------------------
 
 const lines = (frame: string): string[] => frame.split('\n');
-const statusBar = (frame: string): string => (lines(frame).at(-1) ?? '').trimEnd();
+const statusBar = statusBarText;
 
 /** The inside of the pane whose top border carries `title`, one string per row. */
 function pane(frame: string, title: string): string[] {
@@ -133,21 +133,54 @@ describe('starting a run', () => {
     const ui = await open(runs);
     await ui.press('D');
     await vi.waitFor(() => expect(runs.startCalls).toEqual([{ host: 'hq', action: 'dry-build' }]));
+    runs.push('run1', (v) => finished(v, 0));
+    await ticks();
     for (const [key, action] of [
       ['t', 'test'],
       ['s', 'switch'],
       ['B', 'boot'],
       ['A', 'dry-activate'],
     ] as const) {
-      await ui.press('j', key);
+      await ui.press(key);
       const frame = ui.lastFrame();
-      expect(frame).toContain(`${action} mail? y/N`);
+      expect(frame).toContain(`${action} hq (this machine)? y/N`);
       expect(statusBar(frame)).toBe('y yes · n/Esc/Enter no');
       await ui.press(KEY.enter);
       expect(ui.lastFrame()).not.toContain('y/N');
-      await ui.press('k');
     }
     expect(runs.startCalls).toHaveLength(1);
+  });
+
+  it('on a host that is not this machine, t, s, B and A say why at once, ask nothing and start nothing; b and D build it here', async () => {
+    const runs = new FakeRuns();
+    const ui = await open(runs);
+    await ui.press('j');
+    expect(ui.controller.selectedHost()?.name).toBe('mail');
+    for (const [key, action] of [
+      ['t', 'test'],
+      ['s', 'switch'],
+      ['B', 'boot'],
+      ['A', 'dry-activate'],
+    ] as const) {
+      await ui.press(key);
+      const frame = ui.lastFrame();
+      expect(ui.controller.state.dialog, action).toBeNull();
+      expect(frame).not.toContain('y/N');
+      expect(frame).not.toContain('command:');
+      expect(statusBar(frame)).toBe(`${key}: mail is not this machine (hq): switch, boot, test and dry-activate run on this machine only; b builds it here`);
+      // y afterwards starts nothing either
+      await ui.press('y');
+    }
+    // from the generations pane too
+    await ui.press('2', 's');
+    expect(statusBar(ui.lastFrame())).toMatch(/^s: mail is not this machine \(hq\)/);
+    expect(runs.startCalls).toEqual([]);
+    await ui.press('b');
+    await vi.waitFor(() => expect(runs.startCalls).toEqual([{ host: 'mail', action: 'build' }]));
+    runs.push('run1', (v) => finished(v, 0));
+    await ticks();
+    await ui.press('D');
+    await vi.waitFor(() => expect(runs.startCalls).toEqual([{ host: 'mail', action: 'build' }, { host: 'mail', action: 'dry-build' }]));
   });
 
   it('switch: Enter, n and Esc all mean No; only y starts it', async () => {
@@ -203,7 +236,7 @@ describe('starting a run', () => {
   it('without a runs service the run keys say so and nothing breaks', async () => {
     const ui = await open(null);
     await ui.press('b');
-    expect(statusBar(ui.lastFrame())).toBe('warning: rebuild runs are not available in this console');
+    expect(statusBar(ui.lastFrame())).toBe('b: rebuild runs are not available in this console');
     await ui.press('4');
     expect(ui.lastFrame()).toContain('rebuild runs are not available in this console');
     expect(ui.lastFrame()).toContain('[4 Runs]');
@@ -714,7 +747,10 @@ describe('around the run panes', () => {
     const runs = new FakeRuns();
     const ui = await open(runs);
     await ui.press('?');
-    const text = lines(ui.lastFrame()).slice(1, -1).join('\n');
+    // two columns at 80x24 that scroll: the first screen and the last (G)
+    const first = lines(ui.lastFrame()).slice(1, -1);
+    await ui.press('G');
+    const text = [...first, ...lines(ui.lastFrame()).slice(1, -1)].join('\n');
     for (const b of KEYMAP) expect(text, `binding ${b.command}`).toContain(`${b.keys.padEnd(10)}${b.description}`);
     expect(text).toContain('Runs (on the selected host)');
     expect(text).toContain('panes side by side ≥120 cols,');
@@ -737,9 +773,14 @@ describe('around the run panes', () => {
     await startBuild(ui, runs, 2);
     runs.push('run2', (v) => finished({ ...v, progress: progressOf(fixtureLines('failure-pi')) }, 1));
     await ticks();
+    // B on mail (not this machine): the reason wraps onto a second status line
     for (const keys of ['4', 'k', 'z', '/', 'line', KEY.enter, 'n', 'z', '[', 'c', KEY.esc, 'L', KEY.esc, '?', KEY.esc, '1', 'B', 'y']) {
       await ui.press(keys);
     }
+    expect(statusBar(ui.lastFrame())).toMatch(/^B: mail is not this machine \(hq\)/);
+    runs.push('run1', (v) => finished(v, 0));
+    await ticks();
+    await ui.press('k', 'B', 'y');
     await vi.waitFor(() => expect(ui.lastFrame()).toContain('password:'));
     await ui.press('pw', KEY.esc, 'q', 'n', '3');
     expectFits(ui.allFrames(), size);
@@ -790,5 +831,99 @@ describe('update coalescing', () => {
     expect(publishes).toBeLessThanOrEqual(Math.ceil(elapsed / 40) + 2);
     expect(publishes).toBeLessThan(60);
     unsubscribe();
+  });
+});
+
+// ---- what the status bar and the pane say once a run has ended --------------------------------------
+
+describe('messages once a run has ended', () => {
+  it('the outcome replaces "… started on HOST" in the status bar', async () => {
+    const runs = new FakeRuns();
+    const ui = await open(runs);
+    await startBuild(ui, runs);
+    expect(statusBar(ui.lastFrame())).toBe('build started on hq');
+    runs.push('run1', (v) => finished(v, 0, 72_000));
+    await ticks();
+    expect(statusBar(ui.lastFrame())).toBe('build on hq succeeded in 1m12s');
+  });
+
+  it('a failure says what failed', async () => {
+    const runs = new FakeRuns();
+    const ui = await open(runs);
+    await startBuild(ui, runs);
+    runs.push('run1', { progress: progressOf(fixtureLines('failure-pi')) });
+    runs.push('run1', (v) => finished(v, 1));
+    await ticks();
+    expect(statusBar(ui.lastFrame())).toMatch(/build on hq failed: builder for nixos-system-pi-25\.05\.20250701\.0a0a0a0 failed with exit code 1/);
+  });
+
+  it('"cancelling the run on HOST…" gives way to "cancelled"', async () => {
+    const runs = new FakeRuns();
+    const ui = await open(runs);
+    await startBuild(ui, runs);
+    await ui.press('4', 'c', 'y');
+    await vi.waitFor(() => expect(runs.cancelCalls).toEqual(['run1']));
+    expect(statusBar(ui.lastFrame())).toBe('cancelling the run on hq…');
+    runs.push('run1', (v) => finished(v, 130, 3_000));
+    await ticks();
+    expect(statusBar(ui.lastFrame())).toBe('build on hq cancelled after 3s');
+  });
+
+  it('a newer message about something else stays: the pane tells the outcome', async () => {
+    const runs = new FakeRuns();
+    const ui = await open(runs);
+    await startBuild(ui, runs);
+    await ui.press('R');
+    await vi.waitFor(() => expect(statusBar(ui.lastFrame())).toBe('reloaded'));
+    runs.push('run1', (v) => finished(v, 0));
+    await ticks();
+    expect(statusBar(ui.lastFrame())).toBe('reloaded');
+    expect(pane(ui.lastFrame(), '4 Runs')[0]).toContain('✓ hq · build · succeeded');
+  });
+
+  it('the progress line of an ended switch no longer says "activating"', async () => {
+    const runs = new FakeRuns();
+    const ui = await open(runs);
+    await startBuild(ui, runs);
+    runs.push('run1', { progress: progressOf(fixtureLines('switch-units-failed')) });
+    await ticks();
+    expect(pane(ui.lastFrame(), '4 Runs')[1]).toMatch(/^activating/);
+    runs.push('run1', (v) => finished(v, 0));
+    await ticks();
+    const rows = pane(ui.lastFrame(), '4 Runs');
+    expect(rows[0]).toContain('✓ hq · build · succeeded');
+    expect(rows.slice(0, 2).join('\n')).not.toContain('activating');
+  });
+});
+
+describe("the demo's runs end with the console", () => {
+  class DemoRuns extends FakeRuns {
+    readonly endsWithConsole = true;
+  }
+
+  it('the quit question and the run question say that the runs stop and their folder goes', async () => {
+    const runs = new DemoRuns();
+    const ui = await open(runs);
+    await ui.press('s');
+    let frame = ui.lastFrame();
+    expect(frame).toContain("The demo's runs stop, and their logs go, when nixdeck quits.");
+    expect(frame).not.toContain('it goes on if nixdeck quits');
+    await ui.press('n');
+    await startBuild(ui, runs);
+    await ui.press('q');
+    frame = ui.lastFrame();
+    expect(frame).toContain("quit? the demo's runs stop and its folder is removed. y/N");
+    expect(frame).not.toContain('keep going');
+    expect(frame).not.toContain('leave them running');
+  });
+
+  it('a failed run of the demo says that its log is removed on quit', async () => {
+    const runs = new DemoRuns();
+    const ui = await open(runs, { size: { columns: 120, rows: 30 } });
+    await startBuild(ui, runs);
+    runs.push('run1', { progress: progressOf(fixtureLines('failure-pi')), temporary: true });
+    runs.push('run1', (v) => finished(v, 1));
+    await ticks();
+    expect(ui.lastFrame()).toContain('full log (removed on quit): /home/me/.local/state/nixdeck/runs/run1.log');
   });
 });
