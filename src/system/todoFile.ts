@@ -3,9 +3,10 @@ import { constants } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { todoParseSteps } from '../core/todos.js';
+import { parseTodos, todoParseSteps } from '../core/todos.js';
 import { applyToggle, planToggle } from '../core/todoToggle.js';
 import type { ParsedTodo } from '../core/types.js';
+import { CACHED_FROM_BYTES, fileTodoCache, type TodoCache } from './todoCache.js';
 
 export interface TodoSnapshot {
   file: string;
@@ -23,7 +24,14 @@ export type TodoReadResult = { ok: true; snapshot: TodoSnapshot } | { ok: false;
 /** Bytes a text file's head is checked for NUL in. */
 const BINARY_SNIFF_BYTES = 8192;
 
-export async function readTodoFile(file: string): Promise<TodoReadResult> {
+export interface ReadOptions {
+  /** parse in slices, letting other work (the console's keys) run in between; a command parses at once */
+  letOthersRun?: boolean;
+  /** where parse results of large files are kept; null parses every time */
+  cache?: TodoCache | null;
+}
+
+export async function readTodoFile(file: string, options: ReadOptions = {}): Promise<TodoReadResult> {
   let bytes: Uint8Array;
   let mtimeMs: number;
   try {
@@ -37,23 +45,36 @@ export async function readTodoFile(file: string): Promise<TodoReadResult> {
   if (source === null) {
     return { ok: false, missing: false, error: `${file} is not a text file (it holds NUL bytes or is not UTF-8): choose the markdown todo file with --file PATH` };
   }
-  const todos = await parseLettingOthersRun(source, file);
-  return { ok: true, snapshot: { file, bytes, source, todos, mtimeMs, size: bytes.length, sha1: sha1(bytes) } };
+  const digest = sha1(bytes);
+  const cache = bytes.length < CACHED_FROM_BYTES ? null : options.cache === undefined ? fileTodoCache() : options.cache;
+  const pause = options.letOthersRun === false ? undefined : pauser();
+  let todos = cache ? await cache.get(file, digest, pause) : null;
+  if (!todos) {
+    todos = pause ? await parseLettingOthersRun(source, file, pause) : parseTodos(source, file);
+    await cache?.put(file, digest, todos);
+  }
+  return { ok: true, snapshot: { file, bytes, source, todos, mtimeMs, size: bytes.length, sha1: digest } };
 }
 
-/** Longest stretch the parser holds the event loop (the console's keys wait that long). */
-const PARSE_SLICE_MS = 8;
+/** Longest stretch a read holds the event loop (the console's keys wait that long). */
+const SLICE_MS = 8;
 
-async function parseLettingOthersRun(source: string, file: string): Promise<ParsedTodo[]> {
-  const steps = todoParseSteps(source, file);
+/** Lets other work run when the current slice is used up. */
+function pauser(): () => Promise<void> {
   let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart <= SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
+}
+
+async function parseLettingOthersRun(source: string, file: string, pause: () => Promise<void>): Promise<ParsedTodo[]> {
+  const steps = todoParseSteps(source, file);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    if (performance.now() - sliceStart > PARSE_SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await pause();
   }
 }
 

@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, lstatSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileTodoCache } from '../../src/system/todoCache.js';
 import { readTodoFile, setTodoDone } from '../../src/system/todoFile.js';
 
 const dirs: string[] = [];
@@ -167,5 +168,36 @@ describe('readTodoFile', () => {
     if (!missing.ok) expect(missing.error).toContain('--file');
     const folder = await readTodoFile(os.tmpdir());
     expect(folder).toMatchObject({ ok: false, missing: false });
+  });
+});
+
+describe('readTodoFile and the parse cache', () => {
+  const large = (): string => Array.from({ length: 3_000 }, (_, i) => `${i % 50 === 0 ? `## S${i}\n` : ''}- [${i % 3 ? ' ' : 'x'}] todo number ${i} of the large file`).join('\n');
+
+  it('keeps the todos of a large file and uses them while its bytes stay the same', async () => {
+    const file = tempFile(large());
+    const cache = fileTodoCache(path.join(path.dirname(file), 'cache'));
+    const first = await readTodoFile(file, { cache, letOthersRun: false });
+    if (!first.ok) throw new Error(first.error);
+    const stored = await cache.get(file, first.snapshot.sha1);
+    expect(stored).toEqual(first.snapshot.todos);
+    // what the cache says is what is used: a changed entry shows (the hash is what guards it)
+    await cache.put(file, first.snapshot.sha1, first.snapshot.todos.slice(0, 1));
+    const second = await readTodoFile(file, { cache });
+    expect(second.ok && second.snapshot.todos).toHaveLength(1);
+    // other bytes: parsed again
+    writeFileSync(file, `${large()}\n- [ ] one more`);
+    const third = await readTodoFile(file, { cache });
+    expect(third.ok && third.snapshot.todos).toHaveLength(3_001);
+  });
+
+  it('does not keep small files, and parses the same with and without pauses', async () => {
+    const file = tempFile(CONTENT);
+    const dir = path.join(path.dirname(file), 'cache');
+    const cache = fileTodoCache(dir);
+    const inSlices = await readTodoFile(file, { cache });
+    const atOnce = await readTodoFile(file, { cache, letOthersRun: false });
+    expect(inSlices.ok && atOnce.ok && atOnce.snapshot.todos).toEqual(inSlices.ok && inSlices.snapshot.todos);
+    expect(existsSync(dir)).toBe(false);
   });
 });
