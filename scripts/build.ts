@@ -1,6 +1,7 @@
 // Bundle the CLI for start-up speed: one ESM entry plus lazily loaded chunks (the console,
 // the demo), React in production mode.
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 /**
@@ -18,6 +19,35 @@ const yogaWithoutFetch: Plugin = {
       const uses = source.split(check).length - 1;
       if (uses !== 2) throw new Error(`yoga-without-fetch: expected 2 fetch checks in ${args.path}, found ${uses}; review the plugin`);
       return { contents: source.replaceAll(check, '!0'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The demo's data files (src/demo/data/, Markdown and Nix templates) go into the bundle as
+ * strings: src/demo/demoData.ts reads them from disk when run from source, and is replaced here by
+ * a module holding them, so dist/ is complete on its own.
+ */
+const demoDataInline: Plugin = {
+  name: 'demo-data-inline',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]demo[\\/]demoData\.ts$/ }, async (args) => {
+      const dataDir = path.join(path.dirname(args.path), 'data');
+      const files: Record<string, string> = {};
+      for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        files[path.relative(dataDir, file).split(path.sep).join('/')] = await readFile(file, 'utf8');
+      }
+      const contents = [
+        `const files = ${JSON.stringify(files)};`,
+        'export function demoData(name) {',
+        '  const text = files[name];',
+        '  if (text === undefined) throw new Error(`demo data: no file ${name}`);',
+        '  return text;',
+        '}',
+      ].join('\n');
+      return { contents, loader: 'js', watchFiles: Object.keys(files).map((f) => path.join(dataDir, f)) };
     });
   },
 };
@@ -47,7 +77,7 @@ await build({
   },
   // ink loads react-devtools-core only when DEV=true; it is not installed
   external: ['react-devtools-core'],
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, demoDataInline],
   logLevel: 'warning',
 });
 await chmod('dist/nixdeck.js', 0o755);

@@ -123,7 +123,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   const stored = prefs ? prefs.get() : DEFAULT_PREFS;
   const env = prefs
     ? localEnvironment(options, stored)
-    : await import('./system/demoEnvironment.js').then((m) => m.demoEnvironment(options, m.DEMO_EVAL_MS));
+    : await import('./demo/demoEnvironment.js').then((m) => m.demoEnvironment(options, m.DEMO_EVAL_MS));
   // Moving through hosts changes lastHost on every key: write once things settle, and on quit.
   let pending: Partial<Prefs> = {};
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@
 // same "not reachable yet" as the generations pane for any other host.
 //
 // The demo's version (createDemoGenerationOps) has no nix: its diffs, sizes and activations come
-// from system/demoGenerations.ts and change only the demo's own folder.
+// from demo/demoGenerations.ts and change only the demo's own folder.
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -172,7 +172,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
   const hostsDir = path.dirname(env.root);
   const rootOf = (host: string): string => path.join(hostsDir, host);
   const profileOf = (host: string): string => path.join(rootOf(host), SYSTEM_PROFILE);
-  const demo = import('./system/demoGenerations.js');
+  const demo = import('./demo/demoGenerations.js');
   const toplevels = async (paths: readonly string[]) => {
     const { readDemoToplevel } = await demo;
     return paths.map((p) => readDemoToplevel(p));

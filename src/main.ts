@@ -1,14 +1,14 @@
-import { type Invocation, parseInvocation, USAGE, UsageError } from './args.js';
-import { type Io, processIo } from './commands/io.js';
+import { type Invocation, parseInvocation, UsageError } from './args.js';
+import type { Io } from './commands/io.js';
+import { processIo } from './processIo.js';
 import type { Environment } from './system/context.js';
 import type { PrefsStore } from './system/prefs.js';
-import { VERSION } from './version.js';
 import { DEFAULT_PREFS } from './core/prefsSchema.js';
 
 // Everything below the argument parser is imported when used, so the console's first frame
 // does not wait for modules it does not need (preferences validation, the script commands).
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   // hidden: the detached process that owns a rebuild run, and the demo's nixos-rebuild
   if (argv[0] === '__supervise') {
     const { supervisorMain, setFinishHook } = await import('./system/supervisor.js');
@@ -19,25 +19,21 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   // hidden: the step runner of a rollback/switch run (and of prune when it needs sudo)
   if (argv[0] === '__activate') return (await import('./system/activate.js')).activateMain(argv.slice(1));
-  if (argv[0] === '__demo-rebuild') return (await import('./system/demoRebuild.js')).demoRebuildMain(argv.slice(1));
+  if (argv[0] === '__demo-rebuild') return (await import('./demo/demoRebuild.js')).demoRebuildMain(argv.slice(1));
   // hidden: the demo's stand-in for __activate (moves the demo folder's links, runs no nix)
-  if (argv[0] === '__demo-activate') return (await import('./system/demoGenerations.js')).demoActivateMain(argv.slice(1));
+  if (argv[0] === '__demo-activate') return (await import('./demo/demoGenerations.js')).demoActivateMain(argv.slice(1));
   let invocation: Invocation;
   try {
-    invocation = parseInvocation(argv);
+    invocation = await parseInvocation(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`nixdeck: ${error.message}\nsee: nixdeck --help`);
+      io.err(`nixdeck: ${error.message}\nsee: ${error.command} --help`);
       return 2;
     }
     throw error;
   }
-  if (invocation.kind === 'help') {
-    io.out(USAGE);
-    return 0;
-  }
-  if (invocation.kind === 'version') {
-    io.out(VERSION);
+  if (invocation.kind === 'print') {
+    io.out(invocation.text);
     return 0;
   }
   try {
@@ -55,7 +51,7 @@ async function userPrefs(io: Io, warnHere: boolean): Promise<PrefsStore> {
   return prefs;
 }
 
-async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'version' }>, io: Io): Promise<number> {
+async function dispatch(invocation: Exclude<Invocation, { kind: 'print' }>, io: Io): Promise<number> {
   if (invocation.kind === 'config') return (await import('./commands/config.js')).configCommand(await userPrefs(io, true), io, invocation);
   const { options } = invocation;
   if (invocation.kind === 'console') {
@@ -64,7 +60,7 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'versio
     return openConsole(options, options.demo ? null : await userPrefs(io, false), io);
   }
   const env: Environment = options.demo
-    ? await (await import('./system/demoEnvironment.js')).demoEnvironment(options)
+    ? await (await import('./demo/demoEnvironment.js')).demoEnvironment(options)
     : (await import('./system/context.js')).localEnvironment(
         options,
         // generations need no flake or todo file, so they do not read the preferences
@@ -73,44 +69,44 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'help' | 'versio
   try {
     switch (invocation.kind) {
       case 'hosts':
-        return await (await import('./commands/hosts.js')).hostsCommand(env, io, options.json);
+        return await (await import('./commands/hosts.js')).hostsCommand(env, io, invocation.json);
       case 'generations':
-        return await (await import('./commands/generations.js')).generationsCommand(env, io, options.json, invocation.host);
+        return await (await import('./commands/generations.js')).generationsCommand(env, io, invocation.json, invocation.host);
       case 'todos':
-        return await (await import('./commands/todos.js')).todosCommand(env.todoFile, io, options.json);
+        return await (await import('./commands/todos.js')).todosCommand(env.todoFile, io, invocation.json);
       case 'todo':
         return await (await import('./commands/todos.js')).todoCommand(env.todoFile, io, invocation.done, invocation.query);
       case 'rebuild':
-        return await (await import('./commands/rebuild.js')).rebuildCommand(env, io, invocation.host, options.action);
+        return await (await import('./commands/rebuild.js')).rebuildCommand(env, io, invocation.host, invocation.action);
       case 'runs':
-        return await (await import('./commands/rebuild.js')).runsCommand(env, io, options.json, options.host);
+        return await (await import('./commands/rebuild.js')).runsCommand(env, io, invocation.json, invocation.host);
       case 'log':
-        return await (await import('./commands/rebuild.js')).logCommand(env, io, invocation.run, options.summary, options.json);
+        return await (await import('./commands/rebuild.js')).logCommand(env, io, invocation.run, invocation.summary, invocation.json);
       case 'diff':
         return await (await import('./commands/generationOps.js')).diffCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),
           from: invocation.from,
           to: invocation.to,
-          json: options.json,
+          json: invocation.json,
         });
       case 'gc':
-        return await (await import('./commands/gc.js')).gcCommand(io, options);
+        return await (await import('./commands/gc.js')).gcCommand(io, { dryRun: invocation.dryRun, yes: invocation.yes, isRoot: env.rebuild.isRoot });
       case 'prune':
         return await (await import('./commands/generationOps.js')).pruneCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),
-          ...(options.keep !== undefined ? { keep: options.keep } : {}),
-          ...(options.keepDays !== undefined ? { keepDays: options.keepDays } : {}),
-          pin: options.pin,
-          dryRun: options.dryRun,
-          yes: options.yes,
-          json: options.json,
+          ...(invocation.keep !== undefined ? { keep: invocation.keep } : {}),
+          ...(invocation.keepDays !== undefined ? { keepDays: invocation.keepDays } : {}),
+          pin: invocation.pin,
+          dryRun: invocation.dryRun,
+          yes: invocation.yes,
+          json: invocation.json,
         });
       case 'rollback':
         return await (await import('./commands/generationOps.js')).rollbackCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),
-          ...(options.to !== undefined ? { to: options.to } : {}),
-          ...(options.action !== undefined ? { action: options.action } : {}),
-          yes: options.yes,
+          ...(invocation.to !== undefined ? { to: invocation.to } : {}),
+          ...(invocation.action !== undefined ? { action: invocation.action } : {}),
+          yes: invocation.yes,
         });
       default:
         return 2;

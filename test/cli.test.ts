@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInvocation, UsageError } from '../src/args.js';
 import type { Io } from '../src/commands/io.js';
 import { main } from '../src/main.js';
+import { fakeIo } from './commands/fakeIo.js';
 import { makeRoot } from './helpers/profileFixture.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: Io = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) };
+  const io: Io = fakeIo({ out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) });
   const code = await main(argv, io);
   return { code, out, err };
 }
@@ -44,29 +45,60 @@ afterAll(() => {
 });
 
 describe('argument parsing', () => {
-  it('reads commands and global options', () => {
-    expect(parseInvocation(['generations', 'hq', '--json', '--root', '/r'])).toMatchObject({ kind: 'generations', host: 'hq', options: { json: true, root: '/r' } });
-    expect(parseInvocation(['todo', 'done', 'update', 'any'])).toMatchObject({ kind: 'todo', done: true, query: 'update any' });
-    expect(parseInvocation([])).toMatchObject({ kind: 'console' });
-    expect(parseInvocation(['config', 'set', 'asciiBorders', 'true'])).toMatchObject({ kind: 'config', action: 'set', key: 'asciiBorders', value: 'true' });
-    // a value that looks like an option is still the value
-    expect(parseInvocation(['config', 'set', 'rebuildFlags', '--show-trace -L'])).toMatchObject({ key: 'rebuildFlags', value: '--show-trace -L' });
-    expect(parseInvocation(['--root', '/r', 'config', 'set', 'rebuildFlags', '-L'])).toMatchObject({ value: '-L', options: { root: '/r' } });
-    expect(parseInvocation(['config', 'set', 'rebuildFlags', '--', '--rebuild'])).toMatchObject({ value: '--rebuild' });
+  it('reads commands, their own options and the global options before or after the command', async () => {
+    expect(await parseInvocation(['generations', 'hq', '--json', '--root', '/r'])).toMatchObject({ kind: 'generations', host: 'hq', json: true, options: { root: '/r' } });
+    expect(await parseInvocation(['--root', '/r', 'generations', '--json'])).toMatchObject({ kind: 'generations', json: true, options: { root: '/r' } });
+    expect(await parseInvocation(['todo', 'done', 'update', 'any'])).toMatchObject({ kind: 'todo', done: true, query: 'update any' });
+    expect(await parseInvocation([])).toMatchObject({ kind: 'console', options: { demo: false, ascii: false } });
+    expect(await parseInvocation(['--demo', '--ascii', '--flake=/f'])).toEqual({ kind: 'console', options: { demo: true, ascii: true, flake: '/f' } });
+    expect(await parseInvocation(['log', 'last', '--summary', '--json'])).toMatchObject({ kind: 'log', run: 'last', summary: true, json: true });
+    expect(await parseInvocation(['prune', 'hq', '--keep', '3', '--pin', '4', '--pin', '5,6', '--dry-run'])).toMatchObject({ kind: 'prune', host: 'hq', keep: '3', pin: ['4', '5,6'], dryRun: true, yes: false });
+    expect(await parseInvocation(['diff', 'hq', '1', '2'])).toMatchObject({ kind: 'diff', host: 'hq', from: '1', to: '2' });
+    expect(await parseInvocation(['diff', '1', '2', '--json'])).toMatchObject({ kind: 'diff', from: '1', to: '2', json: true });
+    expect(await parseInvocation(['rollback', '--to', '3', '--action', 'boot', '--yes'])).toMatchObject({ kind: 'rollback', to: '3', action: 'boot', yes: true });
+    expect(await parseInvocation(['config', 'set', 'asciiBorders', 'true'])).toMatchObject({ kind: 'config', action: 'set', key: 'asciiBorders', value: 'true' });
   });
-  it.each([[['--nope']], [['bogus']], [['todo', 'maybe', 'x']], [['hosts', 'extra']], [['config', 'set', 'k']], [['--flake']]])('rejects %j', (argv) => {
-    expect(() => parseInvocation(argv)).toThrow(UsageError);
+  it('takes a config value as it is, even when it looks like an option', async () => {
+    expect(await parseInvocation(['config', 'set', 'rebuildFlags', '--show-trace -L'])).toMatchObject({ key: 'rebuildFlags', value: '--show-trace -L' });
+    expect(await parseInvocation(['--root', '/r', 'config', 'set', 'rebuildFlags', '-L'])).toMatchObject({ value: '-L', options: { root: '/r' } });
+    expect(await parseInvocation(['config', 'set', 'rebuildFlags', '--', '--rebuild'])).toMatchObject({ value: '--rebuild' });
+    expect(await parseInvocation(['config', 'set', 'flake', '--demo'])).toMatchObject({ value: '--demo', options: { demo: false } });
+    expect(await parseInvocation(['config', 'set', 'rebuildFlags', '--help'])).toMatchObject({ value: '--help' });
+  });
+  it.each([
+    [['--nope'], 'nixdeck'],
+    [['bogus'], 'nixdeck'],
+    [['todo', 'maybe', 'x'], 'nixdeck todo'],
+    [['hosts', 'extra'], 'nixdeck hosts'],
+    [['hosts', '--keep', '3'], 'nixdeck hosts'],
+    [['rebuild'], 'nixdeck rebuild'],
+    [['config'], 'nixdeck config'],
+    [['config', 'set', 'k'], 'nixdeck config set'],
+    [['config', 'set', 'k', 'a', 'b'], 'nixdeck config set'],
+    [['--flake'], 'nixdeck'],
+    [['hosts', '--flake', ''], 'nixdeck hosts'],
+    [['--json'], 'nixdeck'],
+  ])('rejects %j, pointing to the help of %s', async (argv, command) => {
+    const error = await parseInvocation(argv).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).command).toBe(command);
+    expect((error as UsageError).message).not.toContain('\n');
   });
 });
 
 describe('nixdeck commands', () => {
   it('prints help and version, exits 2 on bad usage with a pointer to --help', async () => {
-    expect((await run('--help')).out).toContain('nixdeck generations [HOST]');
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('generations [options] [HOST]');
+    expect(help.out).toContain('--flake <DIR>');
     expect((await run('--version')).out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const bad = await run('frobnicate');
-    expect(bad.code).toBe(2);
-    expect(bad.err).toContain('unknown command "frobnicate"');
-    expect(bad.err).toContain('nixdeck --help');
+    expect(bad).toMatchObject({ code: 2, out: '' });
+    expect(bad.err).toBe("nixdeck: unknown command 'frobnicate'\nsee: nixdeck --help\n");
   });
 
   it('hosts --json lists folder hosts even when the flake cannot be evaluated, with a warning', async () => {

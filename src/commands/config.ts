@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DEFAULT_PREFS, isPrefKey, PREF_KEYS, PREF_SPECS, parsePrefValue } from '../core/prefsSchema.js';
 import type { PrefsStore } from '../system/prefs.js';
 import type { Invocation } from '../args.js';
-import { type Io, table } from './io.js';
+import type { Io } from './io.js';
+import { table } from './table.js';
 
 type ConfigInvocation = Extract<Invocation, { kind: 'config' }>;
 

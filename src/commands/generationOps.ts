@@ -3,7 +3,6 @@
 // (a host other than this one is "not reachable yet", as for `generations`); every path is under
 // --root. Nothing destructive happens without a confirmation: --yes, or y on a terminal.
 import { realpathSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { type ClosureDiff, formatBytes, formatClosureDiff } from '../core/closureDiff.js';
 import { generationMarkers, shortDate } from '../core/generations.js';
@@ -23,11 +22,12 @@ import type { Generation, GenerationList, Host } from '../core/types.js';
 import { runStepsHere, startActivation } from '../system/activate.js';
 import { closureSizes, diffClosures, estimateFreed, type FreedEstimate } from '../system/closures.js';
 import type { Environment } from '../system/context.js';
-import { type CommandRunner, localRunner } from '../system/exec.js';
+import type { CommandRunner } from '../system/exec.js';
 import { openPrefs } from '../system/prefs.js';
 import { SYSTEM_PROFILE } from '../system/profileReader.js';
 import { sudoModeFor } from '../system/rebuilds.js';
-import { type Io, printJson, table } from './io.js';
+import { type Io, printJson } from './io.js';
+import { table } from './table.js';
 import { sudoPassword } from './password.js';
 import { followHere, startedLine } from './rebuild.js';
 
@@ -42,37 +42,21 @@ export interface OpsDeps {
   storedPins?(host: string): number[];
 }
 
-export const processDeps: OpsDeps = {
-  runner: localRunner,
-  interactive: Boolean(process.stdin.isTTY),
-  confirm: askYesNo,
-  now: Date.now,
-  storedPins(host) {
-    try {
-      return pinsOf(openPrefs().get().pins, host);
-    } catch {
-      return [];
-    }
-  },
-};
-
-/** `question [y/N] ` on standard error; only y or yes (any case) is a yes; end of input is No. */
-export function askYesNo(question: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
-    let answered = false;
-    rl.on('close', () => {
-      if (!answered) {
-        process.stderr.write('\n');
-        resolve(false);
+/** What the operations need, from the command's Io (fakes in tests may differ). */
+export function opsDeps(io: Io): OpsDeps {
+  return {
+    runner: io.runner,
+    interactive: io.interactive,
+    confirm: (question) => io.confirm(question),
+    now: Date.now,
+    storedPins(host) {
+      try {
+        return pinsOf(openPrefs().get().pins, host);
+      } catch {
+        return [];
       }
-    });
-    rl.question(`${question} [y/N] `, (answer) => {
-      answered = true;
-      rl.close();
-      resolve(/^\s*y(es)?\s*$/i.test(answer));
-    });
-  });
+    },
+  };
 }
 
 type Loaded = { ok: true; host: Host; list: GenerationList; profile: string } | { ok: false; code: number };
@@ -143,7 +127,7 @@ export interface DiffArgs {
 }
 
 /** `nixdeck diff [HOST] A B [--json]`: what changes from generation A to generation B. */
-export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps: OpsDeps = processDeps): Promise<number> {
+export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps: OpsDeps = opsDeps(io)): Promise<number> {
   const a = parseGenerationNumber(args.from);
   const b = parseGenerationNumber(args.to);
   for (const [text, n] of [[args.from, a], [args.to, b]] as const) {
@@ -215,7 +199,7 @@ function policyText(policy: KeepPolicy): string {
 }
 
 /** `nixdeck prune --keep N --keep-days D [--pin G]… [--dry-run] [--yes] [--json]` */
-export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, deps: OpsDeps = processDeps): Promise<number> {
+export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, deps: OpsDeps = opsDeps(io)): Promise<number> {
   if (args.keep === undefined && args.keepDays === undefined) {
     io.err('error: prune needs a keep policy: --keep N (the newest N generations) and/or --keep-days D');
     return 2;
@@ -390,7 +374,7 @@ const ACTION_WORDS = {
 } as const;
 
 /** `nixdeck rollback [HOST] [--to N] [--action switch|boot|test] [--yes]` */
-export async function rollbackCommand(env: Environment, io: Io, args: RollbackArgs, deps: OpsDeps = processDeps): Promise<number> {
+export async function rollbackCommand(env: Environment, io: Io, args: RollbackArgs, deps: OpsDeps = opsDeps(io)): Promise<number> {
   const actionName = args.action ?? 'switch';
   if (!isActivationAction(actionName)) {
     io.err(`error: rollback --action takes switch, boot or test, not "${actionName}"`);

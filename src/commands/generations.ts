@@ -2,7 +2,8 @@ import { generationMarkers } from '../core/generations.js';
 import { isValidHostName, mergeHosts } from '../core/hosts.js';
 import type { Host } from '../core/types.js';
 import type { Environment } from '../system/context.js';
-import { type Io, printJson, table } from './io.js';
+import { type Io, printJson } from './io.js';
+import { table } from './table.js';
 
 /** `nixdeck generations [HOST]`: this machine's system generations, newest first. */
 export async function generationsCommand(env: Environment, io: Io, json: boolean, hostName?: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { mergeHosts } from '../core/hosts.js';
 import type { Environment } from '../system/context.js';
-import { type Io, printJson, table } from './io.js';
+import { type Io, printJson } from './io.js';
+import { table } from './table.js';
 
 /** `nixdeck hosts`: folder hosts merged with the flake's; an evaluation error is a warning, not a failure. */
 export async function hostsCommand(env: Environment, io: Io, json: boolean): Promise<number> {

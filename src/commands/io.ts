@@ -1,29 +1,28 @@
-/** Where a command writes; injected so tests can read it. */
+import type { CommandRunner } from '../system/exec.js';
+
+/**
+ * Everything a command does outside its arguments and environment: where it writes, how it asks,
+ * how it runs a process. The real one is built once (src/processIo.ts); tests pass fakes.
+ */
 export interface Io {
+  /** a line on standard output */
   out(text: string): void;
+  /** a line on standard error */
   err(text: string): void;
+  /** bytes on standard output as they are (a saved log); resolves when they may be followed */
+  raw(chunk: string | Uint8Array): Promise<void>;
+  /** standard input is a terminal we may ask on */
+  interactive: boolean;
+  /** `question [y/N]`; only y or yes is a yes, end of input is No */
+  confirm(question: string): Promise<boolean>;
+  /** read a password without echoing it */
+  password(prompt: string): Promise<string>;
+  /** runs processes (argument arrays, never a shell string) */
+  runner: CommandRunner;
+  /** call `handler` on Ctrl-C until the returned function is called */
+  onInterrupt(handler: () => void): () => void;
 }
 
-// A closed pipe (`nixdeck todos | head`) is the reader's choice, not an error.
-// A terminal that went away (EIO, after SIGHUP) is not an error either: the console still
-// cleans up after itself.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  if (error.code !== 'EIO') throw error;
-});
-
-export const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
-
-export function printJson(io: Io, value: unknown): void {
+export function printJson(io: Pick<Io, 'out'>, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
-}
-
-/** Columns padded to the widest cell; the last column is not padded. */
-export function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 }

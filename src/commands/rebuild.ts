@@ -7,10 +7,12 @@ import { resultOf, savedSummaryOf, summaryOf, trackRun } from '../system/runTrac
 import { listRuns, readRun, LOG_FILE, RunLookupError, type RunInfo } from '../system/runStore.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BuildProgress, type FinishedBuild } from '../core/buildProgress.js';
+import { BuildProgress } from '../core/buildProgress.js';
+import type { FinishedBuild } from '../core/progressSnapshot.js';
 import { parseLogLine } from '../core/nixLog.js';
 import path from 'node:path';
-import { type Io, printJson, table } from './io.js';
+import { type Io, printJson } from './io.js';
+import { table } from './table.js';
 import { sudoPassword } from './password.js';
 
 /** `nixdeck rebuild HOST --action A`: a detached run, followed here with one line per event of note. */
@@ -56,12 +58,11 @@ export function startedLine(setup: RebuildSetup, id: string, what: string): stri
 export async function followHere(setup: RebuildSetup, run: RunInfo, io: Io, options: Omit<FollowOptions, 'ephemeral' | 'signal'> = {}): Promise<number> {
   if (!setup.ephemeral) return followToEnd(run, io, options);
   const interrupt = new AbortController();
-  const onInterrupt = (): void => interrupt.abort();
-  process.once('SIGINT', onInterrupt);
+  const stopListening = io.onInterrupt(() => interrupt.abort());
   try {
     return await followToEnd(run, io, { ...options, ephemeral: true, signal: interrupt.signal });
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
   }
 }
 
@@ -172,11 +173,7 @@ export async function logCommand(env: Environment, io: Io, runName: string, summ
     throw error;
   }
   if (!summaryWanted) {
-    await new Promise<void>((resolve, reject) => {
-      const stream = createReadStream(path.join(run.dir, LOG_FILE));
-      stream.on('error', reject).on('end', resolve);
-      stream.pipe(process.stdout, { end: false });
-    });
+    for await (const chunk of createReadStream(path.join(run.dir, LOG_FILE))) await io.raw(chunk as Buffer);
     return 0;
   }
   // the supervisor saved the summary with real build times; an older run's log is parsed again

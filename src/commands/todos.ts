@@ -4,7 +4,7 @@ import { readTodoFile, setTodoDone } from '../system/todoFile.js';
 import { type Io, printJson } from './io.js';
 
 export async function todosCommand(file: string, io: Io, json: boolean): Promise<number> {
-  const read = await readTodoFile(file);
+  const read = await readTodoFile(file, { letOthersRun: false });
   if (!read.ok) {
     io.err(`error: ${visibleText(read.error)}`);
     return 1;
@@ -30,7 +30,7 @@ export async function todosCommand(file: string, io: Io, json: boolean): Promise
 
 /** `nixdeck todo done|undo QUERY`: one checkbox byte changes, written atomically. */
 export async function todoCommand(file: string, io: Io, done: boolean, query: string): Promise<number> {
-  const read = await readTodoFile(file);
+  const read = await readTodoFile(file, { letOthersRun: false });
   if (!read.ok) {
     io.err(`error: ${visibleText(read.error)}`);
     return 1;

@@ -1,7 +1,7 @@
 // Time left in a rebuild, from the history of past builds and runs, and from the bytes still to
 // download at the recent rate. Pure.
 
-import type { ProgressSnapshot } from './buildProgress.js';
+import type { ProgressSnapshot } from './progressSnapshot.js';
 
 /** Median of the values (mean of the middle two for an even count); null when empty. */
 export function median(values: readonly number[]): number | null {

@@ -1,7 +1,8 @@
 // The outcome of a finished rebuild run, from its progress snapshot and its exit status.
 // Pure: no I/O.
 
-import type { Counts, FailedDerivation, NixErrorInfo, ProgressSnapshot } from './buildProgress.js';
+import type { NixErrorInfo } from './nixError.js';
+import type { Counts, FailedDerivation, ProgressSnapshot } from './progressSnapshot.js';
 
 export const RUN_RESULTS = ['succeeded', 'failed', 'cancelled', 'partial'] as const;
 export type RunResult = (typeof RUN_RESULTS)[number];

@@ -2,12 +2,12 @@ import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync } 
 import os from 'node:os';
 import path from 'node:path';
 import type { GlobalOptions } from '../args.js';
-import type { Environment } from './context.js';
-import { readLocalGenerations } from './context.js';
+import type { Environment } from '../system/context.js';
+import { readLocalGenerations } from '../system/context.js';
 import { createDemoFleet } from './demoFleet.js';
 import { reapStaleDemoFolders } from './demoOwner.js';
-import { listFolderHosts } from './hostsDiscovery.js';
-import { selfCommand } from './selfCommand.js';
+import { listFolderHosts } from '../system/hostsDiscovery.js';
+import { selfCommand } from '../system/selfCommand.js';
 
 /**
  * Where the demo's throwaway fleet goes: $TMPDIR when the user set one, else /dev/shm (in
@@ -138,8 +138,8 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
     // the demo's folder goes away on quit, so its runs cannot outlive it
     dispose: async () => {
       const state = path.join(fleet.dir, 'state');
-      const { listRuns } = await import('./runStore.js');
-      const { cancelRun } = await import('./runLauncher.js');
+      const { listRuns } = await import('../system/runStore.js');
+      const { cancelRun } = await import('../system/runLauncher.js');
       const running = (await listRuns(state).catch(() => [])).filter((r) => r.state === 'running');
       await Promise.all(running.map((r) => cancelRun(state, r.id, { graceMs: 500 }).catch(() => undefined)));
       await fleet.cleanup();

@@ -7,7 +7,24 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { demoData } from './demoData.js';
 import { writeOwner } from './demoOwner.js';
+import {
+  DEFAULT_KERNEL,
+  HARDWARE,
+  HOSTS,
+  type HostSpec,
+  KERNEL_POINT_RELEASES_PER_MONTH,
+  KERNEL_SERIES,
+  type KernelTrack,
+  LATEST_KERNEL,
+  LOCAL_HOST,
+  RELEASES,
+  type Release,
+} from './fleetSpec.js';
+import { hardwareConfiguration } from './hardwareConfiguration.js';
+import { at, hex40, nixHash, seededRandom, yyyymmdd } from './seeded.js';
+import { fillTemplate } from './template.js';
 
 export interface DemoFleet {
   /** the temporary folder holding everything */
@@ -30,153 +47,9 @@ export interface DemoFleet {
 /** How long the other hosts wait before they are written, so the first frame comes first. */
 const BACKGROUND_DELAY_MS = 150;
 
-// ---------------------------------------------------------------------------------------------
-// Data tables
-
-type KernelTrack = 'latest' | 'default' | 'lts-6.6';
-
-interface HostSpec {
-  name: string;
-  generations: number;
-  firstNumber: number;
-  /** numbers removed mid-history with `nix-env --delete-generations` */
-  deleted: number[];
-  /** date of the first generation still on disk */
-  since: string;
-  /** the newest generation is this many hours before `now` */
-  lastBuiltHoursAgo: number;
-  kernelTrack: KernelTrack;
-  /** index into RELEASES of the newest release this host follows (nas is pinned) */
-  maxRelease?: number;
-  kernelParams: string[];
-  /** a specialisation present on the host's newest `generations` generations */
-  specialisation?: { name: string; generations: number; extraParams: string[] };
-}
-
-const LOCAL_HOST = 'hq';
-
-const HOSTS: HostSpec[] = [
-  {
-    name: 'hq', generations: 58, firstNumber: 231, deleted: [244, 245, 268],
-    since: '2024-06-03T19:12:40Z', lastBuiltHoursAgo: 2, kernelTrack: 'latest',
-    kernelParams: ['amd_pstate=active'],
-    specialisation: { name: 'gaming', generations: 14, extraParams: [] },
-  },
-  {
-    name: 't460', generations: 34, firstNumber: 61, deleted: [70],
-    since: '2024-06-09T08:40:11Z', lastBuiltHoursAgo: 70, kernelTrack: 'default',
-    kernelParams: [],
-  },
-  {
-    name: 'x1carbon', generations: 21, firstNumber: 1, deleted: [],
-    since: '2024-09-21T14:03:52Z', lastBuiltHoursAgo: 26, kernelTrack: 'latest',
-    kernelParams: ['i915.enable_psr=1'],
-    specialisation: {
-      name: 'battery-saver', generations: 4, extraParams: ['pcie_aspm.policy=powersupersave'],
-    },
-  },
-  {
-    name: 'vm01', generations: 12, firstNumber: 3, deleted: [9],
-    since: '2025-02-15T10:27:05Z', lastBuiltHoursAgo: 5, kernelTrack: 'default',
-    kernelParams: ['console=ttyS0'],
-  },
-  {
-    name: 'nas', generations: 45, firstNumber: 112, deleted: [130, 131, 132],
-    since: '2024-06-05T21:55:30Z', lastBuiltHoursAgo: 215, kernelTrack: 'lts-6.6',
-    maxRelease: 2, kernelParams: ['zfs.zfs_arc_max=8589934592'],
-  },
-];
-
-/** NixOS releases and when the fleet's flake moved to each (the `nixpkgs` input's ref). */
-const RELEASES = [
-  { release: '24.05', codename: 'Uakari', fleetFrom: '2024-01-01', supportEnd: '2024-12-31' },
-  { release: '24.11', codename: 'Vicuña', fleetFrom: '2024-12-14', supportEnd: '2025-06-30' },
-  { release: '25.05', codename: 'Warbler', fleetFrom: '2025-06-07', supportEnd: '2025-12-31' },
-  { release: '25.11', codename: 'Xantusia', fleetFrom: '2025-12-13', supportEnd: '2026-06-30' },
-] as const;
-
-type Release = (typeof RELEASES)[number];
-
-/** Release date of each kernel series' x.y.0, for estimating the point release at a date. */
-const KERNEL_SERIES: Record<string, string> = {
-  '6.6': '2023-10-30', '6.9': '2024-05-12', '6.10': '2024-07-14', '6.11': '2024-09-15',
-  '6.12': '2024-11-17', '6.15': '2025-05-25', '6.17': '2025-09-28', '6.18': '2025-11-30',
-};
-const KERNEL_POINT_RELEASES_PER_MONTH = 4.5;
-
-/** `linuxPackages_latest` as nixpkgs shipped it over time. */
-const LATEST_KERNEL = [
-  { from: '2024-01-01', series: '6.9' },
-  { from: '2024-07-25', series: '6.10' },
-  { from: '2024-09-28', series: '6.11' },
-  { from: '2024-12-05', series: '6.12' },
-  { from: '2025-06-05', series: '6.15' },
-  { from: '2025-10-10', series: '6.17' },
-  { from: '2026-01-05', series: '6.18' },
-];
-
-/** the default `linuxPackages` per release */
-const DEFAULT_KERNEL: Record<string, string> = {
-  '24.05': '6.6', '24.11': '6.6', '25.05': '6.12', '25.11': '6.12',
-};
-
-interface HardwareSpec {
-  vm?: boolean;
-  cpu?: 'amd' | 'intel';
-  initrdModules: string[];
-  kernelModules: string[];
-  /** [mount point, fsType, ZFS dataset] */
-  fileSystems: [string, string, string?][];
-  luksRoot?: boolean;
-  interfaces: string[];
-}
-
-const HARDWARE: Record<string, HardwareSpec> = {
-  hq: {
-    cpu: 'amd',
-    initrdModules: ['nvme', 'xhci_pci', 'ahci', 'usbhid', 'usb_storage', 'sd_mod'],
-    kernelModules: ['kvm-amd'],
-    fileSystems: [['/', 'ext4'], ['/boot', 'vfat'], ['/home', 'ext4']],
-    interfaces: ['enp5s0', 'wlp4s0'],
-  },
-  t460: {
-    cpu: 'intel',
-    initrdModules: ['xhci_pci', 'ahci', 'usb_storage', 'sd_mod', 'rtsx_pci_sdmmc'],
-    kernelModules: ['kvm-intel'],
-    fileSystems: [['/', 'ext4'], ['/boot', 'vfat']],
-    interfaces: ['enp0s31f6', 'wlp4s0'],
-  },
-  x1carbon: {
-    cpu: 'intel',
-    initrdModules: ['xhci_pci', 'thunderbolt', 'nvme', 'usb_storage', 'sd_mod'],
-    kernelModules: ['kvm-intel'],
-    fileSystems: [['/', 'ext4'], ['/boot', 'vfat']],
-    luksRoot: true,
-    interfaces: ['wlp0s20f3'],
-  },
-  vm01: {
-    vm: true,
-    initrdModules: ['ahci', 'xhci_pci', 'virtio_pci', 'sr_mod', 'virtio_blk'],
-    kernelModules: [],
-    fileSystems: [['/', 'ext4']],
-    interfaces: ['enp1s0'],
-  },
-  nas: {
-    cpu: 'intel',
-    initrdModules: ['xhci_pci', 'ahci', 'usbhid', 'usb_storage', 'sd_mod'],
-    kernelModules: ['kvm-intel'],
-    fileSystems: [
-      ['/', 'zfs', 'rpool/root'], ['/nix', 'zfs', 'rpool/nix'], ['/home', 'zfs', 'rpool/home'],
-      ['/srv', 'zfs', 'tank/srv'], ['/boot', 'vfat'],
-    ],
-    interfaces: ['enp2s0'],
-  },
-};
-
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MONTH = 30.44 * DAY;
-const NIX_BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
 /** the flake.lock history starts here (earlier if `now` pushes generations before it) */
 const LOCK_HISTORY_START = Date.parse('2024-05-20');
 
@@ -532,30 +405,13 @@ function datedLink(target: string, link: string, date: Date): void {
 
 function osRelease(gen: GenPlan): string {
   const { release, codename, supportEnd } = gen.release;
-  return `ANSI_COLOR="0;38;2;126;186;228"
-BUG_REPORT_URL="https://github.com/NixOS/nixpkgs/issues"
-BUILD_ID="${gen.label}"
-CPE_NAME="cpe:/o:nixos:nixos:${release}"
-DEFAULT_HOSTNAME=nixos
-DOCUMENTATION_URL="https://nixos.org/learn.html"
-HOME_URL="https://nixos.org/"
-ID=nixos
-ID_LIKE=""
-IMAGE_ID=""
-IMAGE_VERSION=""
-LOGO="nix-snowflake"
-NAME=NixOS
-PRETTY_NAME="NixOS ${release} (${codename})"
-SUPPORT_END="${supportEnd}"
-SUPPORT_URL="https://nixos.org/community.html"
-VARIANT=""
-VARIANT_ID=""
-VENDOR_NAME=NixOS
-VENDOR_URL="https://nixos.org/"
-VERSION="${release} (${codename})"
-VERSION_CODENAME=${codename.toLowerCase()}
-VERSION_ID="${release}"
-`;
+  return fillTemplate(demoData('os-release.tpl'), {
+    label: gen.label,
+    release,
+    codename,
+    codenameLower: codename.toLowerCase(),
+    supportEnd,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,17 +420,20 @@ VERSION_ID="${release}"
 function writeFlake(flakeDir: string, plans: HostPlan[], updates: LockUpdate[]): void {
   const last = at(updates, -1);
   const release = releaseFor(last.date).release;
+  const nas = plans.find((p) => p.spec.name === 'nas');
   const files: Record<string, string> = {
-    'flake.nix': flakeNix(release),
+    'flake.nix': fillTemplate(demoData('fleet/flake.nix.tpl'), { release }),
     'flake.lock': flakeLock(last, release),
-    'modules/common.nix': COMMON_NIX,
-    'modules/home.nix': HOME_NIX,
-    'modules/restic.nix': RESTIC_NIX,
-    'PROJECT.md': projectMd(plans),
+    'modules/common.nix': demoData('fleet/modules/common.nix.tpl'),
+    'modules/home.nix': demoData('fleet/modules/home.nix.tpl'),
+    'modules/restic.nix': demoData('fleet/modules/restic.nix.tpl'),
+    'PROJECT.md': fillTemplate(demoData('fleet/PROJECT.md'), {
+      danglingGeneration: nas?.gens.find((g) => g.dangling)?.number ?? 0,
+    }),
   };
   for (const plan of plans) {
     const name = plan.spec.name;
-    files[`systems/${name}/default.nix`] = SYSTEMS[name] ?? '';
+    files[`systems/${name}/default.nix`] = demoData(`fleet/systems/${name}/default.nix.tpl`);
     const hardware = HARDWARE[name];
     if (hardware) files[`systems/${name}/hardware-configuration.nix`] = hardwareConfiguration(name, hardware);
   }
@@ -615,501 +474,4 @@ function flakeLock(last: LockUpdate, release: string): string {
     version: 7,
   };
   return `${JSON.stringify(lock, null, 2)}\n`;
-}
-
-/** What `nixos-generate-config` writes. */
-function hardwareConfiguration(host: string, hw: HardwareSpec): string {
-  const list = (items: string[]) => (items.length ? `[ ${items.map((i) => `"${i}"`).join(' ')} ]` : '[ ]');
-  // random (version 4) UUIDs, as mkfs.ext4 makes them
-  const uuid = (what: string) => {
-    const h = hex40(`${host} ${what}`);
-    const variant = '89ab'.charAt(parseInt(h.charAt(16), 16) & 3);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
-  // FAT volume ids look like 1A2B-3C4D
-  const fatId = () => {
-    const h = hex40(`${host} esp`).toUpperCase();
-    return `${h.slice(0, 4)}-${h.slice(4, 8)}`;
-  };
-  const fileSystems = hw.fileSystems.map(([mount, fsType, dataset]) => {
-    const device = dataset ?? `/dev/disk/by-uuid/${fsType === 'vfat' ? fatId() : uuid(mount)}`;
-    const options = fsType === 'vfat' ? '\n      options = [ "fmask=0077" "dmask=0077" ];' : '';
-    let text = `  fileSystems."${mount}" =\n    { device = "${device}";\n      fsType = "${fsType}";${options}\n    };\n`;
-    if (mount === '/' && hw.luksRoot) {
-      const luks = uuid('luks');
-      text += `\n  boot.initrd.luks.devices."luks-${luks}".device = "/dev/disk/by-uuid/${luks}";\n`;
-    }
-    return text;
-  });
-  const microcode = hw.cpu
-    ? `\n  hardware.cpu.${hw.cpu}.updateMicrocode = lib.mkDefault config.hardware.enableRedistributableFirmware;`
-    : '';
-  return `# Do not modify this file!  It was generated by ‘nixos-generate-config’
-# and may be overwritten by future invocations.  Please make changes
-# to /etc/nixos/configuration.nix instead.
-{ config, lib, pkgs, modulesPath, ... }:
-
-{
-  imports =
-    [ (modulesPath + "/${hw.vm ? 'profiles/qemu-guest.nix' : 'installer/scan/not-detected.nix'}")
-    ];
-
-  boot.initrd.availableKernelModules = ${list(hw.initrdModules)};
-  boot.initrd.kernelModules = [ ];
-  boot.kernelModules = ${list(hw.kernelModules)};
-  boot.extraModulePackages = [ ];
-
-${fileSystems.join('\n')}
-  swapDevices = [ ];
-
-  # Enables DHCP on each ethernet and wireless interface. In case of scripted networking
-  # (the default) this is the recommended approach. When using systemd-networkd it's
-  # still possible to use this option, but it's recommended to use it in conjunction
-  # with explicit per-interface declarations with \`networking.interfaces.<interface>.useDHCP\`.
-  networking.useDHCP = lib.mkDefault true;
-${hw.interfaces.map((i) => `  # networking.interfaces.${i}.useDHCP = lib.mkDefault true;\n`).join('')}
-  nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";${microcode}
-}
-`;
-}
-
-function flakeNix(release: string): string {
-  return `{
-  description = "Home fleet: hq, t460, x1carbon, vm01 and nas";
-
-  inputs = {
-    nixpkgs.url = "github:NixOS/nixpkgs/nixos-${release}";
-    # nas stays on 25.05 until ZFS is tested on the 6.12 kernel (see PROJECT.md).
-    nixpkgs-2505.url = "github:NixOS/nixpkgs/nixos-25.05";
-    home-manager = {
-      url = "github:nix-community/home-manager/release-${release}";
-      inputs.nixpkgs.follows = "nixpkgs";
-    };
-  };
-
-  outputs = { self, nixpkgs, nixpkgs-2505, home-manager, ... }@inputs:
-    let
-      mkHost = pkgs: modules: pkgs.lib.nixosSystem {
-        system = "x86_64-linux";
-        specialArgs = { inherit inputs; };
-        modules = [
-          ./modules/common.nix
-          { system.configurationRevision = self.rev or self.dirtyRev or null; }
-        ] ++ modules;
-      };
-      desktop = [
-        home-manager.nixosModules.home-manager
-        ./modules/home.nix
-        ./modules/restic.nix
-      ];
-    in
-    {
-      nixosConfigurations = {
-        hq = mkHost nixpkgs ([ ./systems/hq ] ++ desktop);
-        t460 = mkHost nixpkgs ([ ./systems/t460 ] ++ desktop);
-        x1carbon = mkHost nixpkgs ([ ./systems/x1carbon ] ++ desktop);
-        vm01 = mkHost nixpkgs [ ./systems/vm01 ];
-        nas = mkHost nixpkgs-2505 [ ./systems/nas ];
-      };
-
-      formatter.x86_64-linux = nixpkgs.legacyPackages.x86_64-linux.nixfmt-rfc-style;
-    };
-}
-`;
-}
-
-const COMMON_NIX = `# Settings every machine in the fleet shares.
-{ config, lib, pkgs, ... }:
-
-{
-  nix.settings = {
-    experimental-features = [ "nix-command" "flakes" ];
-    trusted-users = [ "root" "@wheel" ];
-  };
-  nix.optimise.automatic = true;
-
-  time.timeZone = "Europe/Berlin";
-  i18n.defaultLocale = "en_US.UTF-8";
-
-  users.users.alice = {
-    isNormalUser = true;
-    description = "Alice";
-    extraGroups = [ "wheel" "networkmanager" ];
-    shell = pkgs.zsh;
-    openssh.authorizedKeys.keys = [
-      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx1kV0ZmxlZXQtZGVtby1rZXktbm90LXJlYWwAAAAA alice@hq"
-    ];
-  };
-  # Deploys run as root from hq: nixos-rebuild --target-host root@<host>
-  users.users.root.openssh.authorizedKeys.keys = config.users.users.alice.openssh.authorizedKeys.keys;
-  programs.zsh.enable = true;
-
-  services.openssh = {
-    enable = true;
-    settings.PasswordAuthentication = false;
-    settings.PermitRootLogin = "prohibit-password";
-  };
-  services.tailscale.enable = true;
-
-  environment.systemPackages = with pkgs; [ git vim htop curl rsync ];
-}
-`;
-
-const HOME_NIX = `# home-manager for alice on the machines with a screen.
-{ ... }:
-
-{
-  home-manager.useGlobalPkgs = true;
-  home-manager.useUserPackages = true;
-  home-manager.users.alice = { pkgs, ... }: {
-    home.stateVersion = "24.05";
-    home.packages = with pkgs; [ ripgrep fd jq btop nixd ];
-    programs.git = {
-      enable = true;
-      userName = "Alice";
-      userEmail = "alice@example.org";
-    };
-    programs.direnv = {
-      enable = true;
-      nix-direnv.enable = true;
-    };
-  };
-}
-`;
-
-const RESTIC_NIX = `# Nightly backup of /home to the restic REST server on nas (reached over Tailscale).
-{ config, ... }:
-
-{
-  services.restic.backups.home = {
-    repository = "rest:http://nas:8000/\${config.networking.hostName}";
-    passwordFile = "/etc/nixos/secrets/restic-password";
-    paths = [ "/home" ];
-    exclude = [ "/home/*/.cache" "/home/*/Downloads" ];
-    timerConfig = {
-      OnCalendar = "daily";
-      Persistent = true;
-    };
-    pruneOpts = [ "--keep-daily 7" "--keep-weekly 5" "--keep-monthly 12" ];
-  };
-}
-`;
-
-const SYSTEMS: Record<string, string> = {
-  hq: `# hq: the desktop under the desk. Builds for the others and hosts vm01 under libvirt.
-{ config, lib, pkgs, ... }:
-
-{
-  imports = [ ./hardware-configuration.nix ];
-
-  networking.hostName = "hq";
-  networking.networkmanager.enable = true;
-
-  boot.loader.systemd-boot.enable = true;
-  boot.loader.efi.canTouchEfiVariables = true;
-  boot.kernelPackages = pkgs.linuxPackages_latest;
-  boot.kernelParams = [ "amd_pstate=active" ];
-
-  services.xserver.videoDrivers = [ "amdgpu" ];
-  services.displayManager.sddm.enable = true;
-  services.desktopManager.plasma6.enable = true;
-  services.pipewire = {
-    enable = true;
-    alsa.enable = true;
-    pulse.enable = true;
-  };
-  hardware.bluetooth.enable = true;
-  services.fwupd.enable = true;
-
-  virtualisation.libvirtd.enable = true;
-  virtualisation.podman.enable = true;
-  users.users.alice.extraGroups = [ "libvirtd" ];
-
-  services.syncthing = {
-    enable = true;
-    user = "alice";
-    dataDir = "/home/alice";
-  };
-
-  # Chosen from the systemd-boot menu.
-  specialisation.gaming.configuration = {
-    programs.steam.enable = true;
-    programs.gamemode.enable = true;
-    hardware.graphics.enable32Bit = true;
-    powerManagement.cpuFreqGovernor = "performance";
-  };
-
-  system.stateVersion = "23.11";
-}
-`,
-  t460: `# t460: the old ThinkPad. Sway, long battery life, goes to conferences.
-{ config, lib, pkgs, ... }:
-
-{
-  imports = [ ./hardware-configuration.nix ];
-
-  networking.hostName = "t460";
-  networking.networkmanager.enable = true;
-
-  boot.loader.systemd-boot.enable = true;
-  boot.loader.efi.canTouchEfiVariables = true;
-
-  programs.sway.enable = true;
-  services.greetd = {
-    enable = true;
-    settings.default_session.command = "\${pkgs.greetd.tuigreet}/bin/tuigreet --cmd sway";
-  };
-  services.pipewire = {
-    enable = true;
-    pulse.enable = true;
-  };
-
-  services.tlp.enable = true;
-  services.thermald.enable = true;
-  services.fprintd.enable = true;
-  services.fwupd.enable = true;
-  hardware.bluetooth.enable = true;
-
-  system.stateVersion = "22.11";
-}
-`,
-  x1carbon: `# x1carbon: the daily laptop. GNOME, fingerprint reader, a battery-saver boot entry.
-{ config, lib, pkgs, ... }:
-
-{
-  imports = [ ./hardware-configuration.nix ];
-
-  networking.hostName = "x1carbon";
-  networking.networkmanager.enable = true;
-
-  boot.loader.systemd-boot.enable = true;
-  boot.loader.efi.canTouchEfiVariables = true;
-  boot.kernelPackages = pkgs.linuxPackages_latest;
-  boot.kernelParams = [ "i915.enable_psr=1" ];
-
-  services.displayManager.gdm.enable = true;
-  services.desktopManager.gnome.enable = true;
-  services.power-profiles-daemon.enable = true;
-  services.fprintd.enable = true;
-  services.fwupd.enable = true;
-  hardware.bluetooth.enable = true;
-  zramSwap.enable = true;
-
-  # Picked in the boot menu before a long train ride.
-  specialisation.battery-saver.configuration = {
-    services.power-profiles-daemon.enable = lib.mkForce false;
-    services.tlp = {
-      enable = true;
-      settings = {
-        CPU_ENERGY_PERF_POLICY_ON_BAT = "power";
-        START_CHARGE_THRESH_BAT0 = 40;
-        STOP_CHARGE_THRESH_BAT0 = 80;
-      };
-    };
-    boot.kernelParams = [ "pcie_aspm.policy=powersupersave" ];
-  };
-
-  system.stateVersion = "24.05";
-}
-`,
-  vm01: `# vm01: scratch VM on hq's libvirt, for restore drills and trying services before nas.
-{ config, lib, pkgs, ... }:
-
-{
-  imports = [ ./hardware-configuration.nix ];
-
-  networking.hostName = "vm01";
-
-  boot.loader.grub.enable = true;
-  boot.loader.grub.device = "/dev/vda";
-  boot.kernelParams = [ "console=ttyS0" ];
-
-  services.qemuGuest.enable = true;
-
-  services.nginx = {
-    enable = true;
-    virtualHosts."vm01.home.arpa".root = "/srv/www";
-  };
-  services.postgresql = {
-    enable = true;
-    ensureDatabases = [ "immich" ];
-  };
-  environment.systemPackages = [ pkgs.restic ];
-
-  networking.firewall.allowedTCPPorts = [ 80 ];
-
-  system.stateVersion = "24.11";
-}
-`,
-  nas: `# nas: the box in the closet. ZFS pool "tank", backups for everyone, media.
-{ config, lib, pkgs, ... }:
-
-{
-  imports = [ ./hardware-configuration.nix ];
-
-  networking.hostName = "nas";
-  networking.hostId = "8425e349"; # required by ZFS
-
-  boot.loader.systemd-boot.enable = true;
-  boot.loader.efi.canTouchEfiVariables = true;
-  # ZFS lags behind mainline: stay on the 6.6 LTS until the 25.11 move.
-  boot.kernelPackages = pkgs.linuxPackages_6_6;
-  boot.kernelParams = [ "zfs.zfs_arc_max=8589934592" ];
-  boot.supportedFilesystems = [ "zfs" ];
-  boot.zfs.extraPools = [ "tank" ];
-  services.zfs.autoScrub.enable = true;
-  services.zfs.autoSnapshot.enable = true;
-  services.smartd.enable = true;
-
-  services.restic.server = {
-    enable = true;
-    dataDir = "/srv/restic";
-    extraFlags = [ "--no-auth" ];
-  };
-  networking.firewall.interfaces.tailscale0.allowedTCPPorts = [ 8000 ];
-
-  services.samba = {
-    enable = true;
-    openFirewall = true;
-    settings.media = {
-      path = "/srv/media";
-      "read only" = "yes";
-      "guest ok" = "yes";
-    };
-  };
-  services.jellyfin = {
-    enable = true;
-    openFirewall = true;
-  };
-  services.syncthing = {
-    enable = true;
-    dataDir = "/srv/sync";
-  };
-  services.prometheus.exporters.node.enable = true;
-
-  system.stateVersion = "23.05";
-}
-`,
-};
-
-function projectMd(plans: HostPlan[]): string {
-  const nas = plans.find((p) => p.spec.name === 'nas');
-  const dangling = nas?.gens.find((g) => g.dangling)?.number ?? 0;
-  return `# Home fleet
-
-One flake for the five machines at home: \`hq\` (desktop, also the build box), the laptops
-\`t460\` and \`x1carbon\`, \`vm01\` (scratch VM on hq's libvirt) and \`nas\` (ZFS, backups, media).
-Deploy from hq with \`nixos-rebuild switch --flake .#<host> --target-host root@<host>\`;
-the [NixOS manual](https://nixos.org/manual/nixos/stable/) has the rest.
-
-## Todo List
-
-### Immediate (This Week)
-
-- [ ] Update any outdated packages
-  - [ ] \`nix flake update\`, then rebuild hq first
-  - [ ] Roll out to the laptops once hq has run for a day
-- [ ] Reboot t460 (the new kernel is installed but not running)
-- [ ] Test restic restore on vm01
-  - [x] Restore the latest \`/home\` snapshot of x1carbon into \`/tmp/restore\`
-  - [ ] Compare with \`diff -r\` and note how long it took
-- [x] Rotate Tailscale keys
-  - [x] hq, t460, x1carbon
-  - [x] nas (needed the local console)
-- [X] Renew the \`nas.home.arpa\` certificate
-
-### Soon
-
-* [ ] Move nas to 25.11
-  * [ ] Read the [25.11 release notes](https://nixos.org/manual/nixos/stable/release-notes)
-  * [ ] Check that ZFS builds against \`linuxPackages_6_12\`
-  * [ ] Drop the \`nixpkgs-2505\` input from \`flake.nix\`
-* [ ] Enable zram on t460 (\`zramSwap.enable = true;\`)
-* [ ] Reboot vm01 into the generation staged with \`nixos-rebuild boot\`
-* [x] Add the \`battery-saver\` specialisation to x1carbon
-* [ ] Split \`modules/common.nix\` into a base and a desktop module
-
-Adding a host, in order:
-
-1. [x] Boot the installer and run \`nixos-generate-config\`
-2. [ ] Copy \`hardware-configuration.nix\` into \`systems/<host>/\`
-3. [ ] Add the host to \`nixosConfigurations\` in \`flake.nix\`
-
-### Someday
-
-+ [ ] Try [disko](https://github.com/nix-community/disko) for the next reinstall
-+ [ ] Serve hq's store to the laptops as a binary cache
-  + [ ] Generate a signing key with \`nix key generate-secret\`
-  + [ ] Add hq to \`nix.settings.substituters\` on every host
-+ [ ] Set up \`nix.gc\` on the laptops
-+ [X] Replace the nas case fan
-+ [ ] Encrypt t460's disk with LUKS
-
-## Done
-
-- [x] Move hq, t460, x1carbon and vm01 to 25.11
-- [x] Enable \`services.fwupd\` on the laptops and hq
-- [x] Nightly restic backups from every desktop to nas
-- [x] Put the \`gaming\` specialisation on hq
-
-## Notes
-
-- nas stays on the 6.6 LTS kernel until ZFS is tested on 6.12.
-- vm01 runs the previous generation until its next reboot.
-- \`system-${dangling}-link\` on nas points at a store path deleted with
-  \`nix-store --delete --ignore-liveness\` when the disk filled up.
-- Keys for the restic repositories live in the password manager, not here.
-
-Freeing space on a host (keeps two weeks of generations):
-
-\`\`\`sh
-sudo nix-collect-garbage --delete-older-than 14d
-# pasted from an old checklist:
-- [ ] this is not a todo
-\`\`\`
-
-<!-- - [ ] hidden -->
-`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-/** arr[i] (negative counts from the end) for indices known to exist. */
-function at<T>(arr: readonly T[], i: number): T {
-  const value = arr.at(i);
-  if (value === undefined) throw new Error(`demo fleet: no element ${i}`);
-  return value;
-}
-
-/** 32 characters of nix-base32 derived from `seed`, like a store path hash. */
-function nixHash(seed: string): string {
-  const bytes = createHash('sha256').update(seed).digest();
-  let out = '';
-  for (let i = 0; i < 32; i++) {
-    const bit = i * 5;
-    const pair = (bytes[bit >> 3] ?? 0) | ((bytes[(bit >> 3) + 1] ?? 0) << 8);
-    out += NIX_BASE32[(pair >> (bit & 7)) & 31];
-  }
-  return out;
-}
-
-/** 40 hex digits derived from `seed`, like a git commit. */
-function hex40(seed: string): string {
-  return createHash('sha1').update(seed).digest('hex');
-}
-
-/** mulberry32, seeded from a string */
-function seededRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function yyyymmdd(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 }

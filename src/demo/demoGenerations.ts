@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readlinkSync, renameSync, symlinkSync, unlink
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ActivateRequest, type DeleteRequest, generationLink, parseStepRequest, StepRequestError } from '../core/generationOps.js';
-import { currentGenerationOf } from './activate.js';
+import { currentGenerationOf } from '../system/activate.js';
 
 const MIB = 1024 * 1024;
 const KIB = 1024;

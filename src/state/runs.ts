@@ -1,4 +1,4 @@
-import type { ProgressSnapshot } from '../core/buildProgress.js';
+import type { ProgressSnapshot } from '../core/progressSnapshot.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import type { RunSummary } from '../core/runSummary.js';
 

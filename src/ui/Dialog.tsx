@@ -7,6 +7,7 @@ import { formatDuration } from '../core/runSummary.js';
 import type { AppState, PendingGenerationOp } from '../state/appState.js';
 import { numberRanges } from '../state/generationActions.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
+import { Overlay } from './Overlay.js';
 import { elapsedMs } from './runText.js';
 import { fit, tildePath, wrappedRows } from './text.js';
 
@@ -214,7 +215,7 @@ export function DialogBox({ state, width, height }: { state: AppState; width: nu
     return true;
   });
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle={g.border} borderColor="yellow" paddingX={1} overflow="hidden">
+    <Overlay width={width} height={height} ascii={g.ascii} tone="warn">
       {shown.map((line, i) => (
         // no shrinking: a row that does not fit is cut at the bottom, never squeezed into another
         <Box key={i} flexShrink={0}>
@@ -223,6 +224,6 @@ export function DialogBox({ state, width, height }: { state: AppState; width: nu
           </Text>
         </Box>
       ))}
-    </Box>
+    </Overlay>
   );
 }

@@ -4,6 +4,7 @@ import type { AppState } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
 import { generationViewText, type LineTone } from './generationText.js';
 import { glyphsFor } from './glyphs.js';
+import { Overlay } from './Overlay.js';
 import { fit } from './text.js';
 
 const TONE: Record<LineTone, { color?: string; bold?: boolean; dimColor?: boolean }> = {
@@ -51,18 +52,7 @@ export function GenerationViewBox({ state, controller, width, height }: { state:
         : 'Esc closes';
   const footer = [position(scroll, rows, total), next].filter(Boolean).join(' · ');
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle={g.border}
-      borderColor="cyan"
-      paddingX={1}
-      overflow="hidden"
-    >
-      <Text wrap="truncate-end" {...TONE.title}>
-        {fit(text.title, inner, g)}
-      </Text>
+    <Overlay width={width} height={height} ascii={state.prefs.asciiBorders} title={text.title}>
       {[...text.context.slice(0, contextCount), ...text.fixed.slice(0, fixedCount)].map((line, i) => (
         <Text key={`f${i}`} wrap="truncate-end" {...TONE[line.tone]}>
           {fit(line.text, inner, g)}
@@ -78,6 +68,6 @@ export function GenerationViewBox({ state, controller, width, height }: { state:
       <Text dimColor wrap="truncate-end">
         {fit(footer, inner, g)}
       </Text>
-    </Box>
+    </Overlay>
   );
 }

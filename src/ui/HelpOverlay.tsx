@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useEffect } from 'react';
 import type { Controller } from '../state/controller.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
-import { type Group, KEYMAP } from './keymap.js';
+import { type Group, KEYMAP, keyLabel } from './keymap.js';
 import { cellWidth, fit } from './text.js';
 
 /** The key column is 10 cells wide; a description follows it on the same line. */
@@ -12,15 +12,36 @@ const GAP = 1;
 const MAX_COLUMNS = 3;
 
 /** The groups in reading order; a column break falls only between groups. */
-const GROUPS: Group[] = ['Move', 'Panes', 'Filter', 'General', 'Runs', 'Run pane', 'Todos', 'Generations'];
+const GROUPS: Group[] = ['Move', 'Filter', 'Panes', 'General', 'Runs', 'Run pane', 'Todos', 'Generations', 'Questions', 'Views', 'Typing'];
 
-const NOTES: Partial<Record<Group, string[]>> = { 'Run pane': ['panes side by side ≥120 cols,', 'else stacked or paged by [ ]'] };
+const NOTES: Partial<Record<Group, string[]>> = {
+  Move: ['in lists, logs, help, diffs'],
+  'Run pane': ['panes side by side ≥120 cols,', 'else stacked or paged by [ ]'],
+  Typing: ['filter, log search, password,', 'keep policy; other keys type'],
+};
 
 const HEADINGS: Partial<Record<Group, string>> = {
   Runs: 'Runs (on the selected host)',
   'Run pane': 'Run pane (4)',
   Generations: 'Generations (2)',
+  Questions: 'Questions (default No)',
+  Views: 'Diff, prune, lists, help',
 };
+
+/** A group's lines: one per binding, a binding that differs only in where it acts listed once. */
+function groupBindings(group: Group, g: Glyphs): HelpLine[] {
+  const seen = new Set<string>();
+  const lines: HelpLine[] = [];
+  for (const b of KEYMAP) {
+    if (b.group !== group) continue;
+    const line = { kind: 'binding', keys: screenText(keyLabel(b), g), text: screenText(b.description, g) } as const;
+    const id = `${line.keys}\n${line.text}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    lines.push(line);
+  }
+  return lines;
+}
 
 type HelpLine =
   | { kind: 'heading'; text: string }
@@ -48,7 +69,7 @@ function markers(g: Glyphs): [string, string][] {
 function helpBlocks(g: Glyphs): HelpLine[][] {
   const blocks: HelpLine[][] = GROUPS.map((group) => [
     { kind: 'heading', text: screenText(HEADINGS[group] ?? group, g) },
-    ...KEYMAP.filter((b) => b.group === group).map((b): HelpLine => ({ kind: 'binding', keys: screenText(b.keys, g), text: screenText(b.description, g) })),
+    ...groupBindings(group, g),
     ...(NOTES[group] ?? []).map((note): HelpLine => ({ kind: 'note', text: screenText(note, g) })),
   ]);
   blocks.push([{ kind: 'heading', text: 'Markers' }, ...markers(g).map(([mark, text]): HelpLine => ({ kind: 'marker', mark, text }))]);
@@ -110,7 +131,7 @@ function Cell({ line, width, g }: { line: HelpLine | undefined; width: number; g
   );
 }
 
-/** Every binding of the keymap, grouped, in one to three columns; j/k, PgDn/PgUp, g/G scroll it; Esc, q or ? closes it. */
+/** Every binding of every scope of the keymap, grouped, in one to three columns; j/k, PgDn/PgUp, g/G scroll it; Esc, q or ? closes it. */
 export function HelpOverlay({ width, height, ascii = false, scroll = 0, controller }: { width: number; height: number; ascii?: boolean; scroll?: number; controller?: Controller }) {
   const g = glyphsFor(ascii);
   const { columns, columnWidth } = helpColumns(width, g);

@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { formatDuration } from '../core/runSummary.js';
 import type { AppState } from '../state/appState.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { elapsedMs, phaseGlyph } from './runText.js';
+import { Overlay } from './Overlay.js';
 import { fit } from './text.js';
 
 function startedAt(ms: number): string {
@@ -18,10 +19,7 @@ export function RunsList({ state, width, height }: { state: AppState; width: num
   const ascii = state.prefs.asciiBorders;
   const g = glyphsFor(ascii);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle={g.border} borderColor="cyan" paddingX={1} overflow="hidden">
-      <Text bold color="cyanBright" wrap="truncate-end">
-        runs <Text dimColor>{screenText(`(${known.length} · j/k move · Enter opens · Esc closes)`, g)}</Text>
-      </Text>
+    <Overlay width={width} height={height} ascii={ascii} title="runs" info={`(${known.length} · j/k move · Enter opens · Esc closes)`}>
       {known.length === 0 ? (
         <Text dimColor>{screenText('no runs yet: b, s … on a host start one', g)}</Text>
       ) : (
@@ -39,6 +37,6 @@ export function RunsList({ state, width, height }: { state: AppState; width: num
           );
         })
       )}
-    </Box>
+    </Overlay>
   );
 }

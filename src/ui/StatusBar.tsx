@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import { type AppState, focusedList, type Notice, selectedRunPane, selectedRunView } from '../state/appState.js';
-import { statusHints } from './keymap.js';
+import { type AppState, focusedList, type Notice } from '../state/appState.js';
+import { activeScope, type Hint, statusHints } from './keymap.js';
 import { maxStatusRows } from './layout.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { cellWidth, fit } from './text.js';
@@ -13,11 +13,11 @@ const HELP = { keys: '?', hint: 'help' };
 /** `? help` beside a message: two spaces, then the key and its word */
 const HELP_CELLS = 8;
 
-const hintWidth = (hints: { keys: string; hint: string }[]): number =>
+const hintWidth = (hints: Hint[]): number =>
   hints.reduce((sum, h, i) => sum + (i > 0 ? SEPARATOR.length : 0) + cellWidth(`${h.keys} ${h.hint}`), 0);
 
 /** Hints that fit in `width`: `? help` and the last ones stay, those just before `? help` go first. */
-function fitHints(hints: { keys: string; hint: string }[], width: number): { keys: string; hint: string }[] {
+function fitHints(hints: Hint[], width: number): Hint[] {
   const out = [...hints];
   const help = out.findIndex((h) => h.keys === HELP.keys);
   if (help < 0) return out;
@@ -31,7 +31,7 @@ function fitHints(hints: { keys: string; hint: string }[], width: number): { key
   return out;
 }
 
-function Keys({ hints, width, ascii }: { hints: { keys: string; hint: string }[]; width?: number; ascii: boolean }) {
+function Keys({ hints, width, ascii }: { hints: Hint[]; width?: number; ascii: boolean }) {
   const g = glyphsFor(ascii);
   const shown = (width === undefined ? hints : fitHints(hints, width)).map((h) => ({ keys: screenText(h.keys, g), hint: screenText(h.hint, g) }));
   const text = (
@@ -106,72 +106,35 @@ function NoticeLines({ shown, width, rows }: { shown: { notice: Notice; help: bo
   );
 }
 
+/** The filter or the log search being typed, with what it matches and its keys. */
+function TypedLine({ text, note, hints, ascii }: { text: string; note: string; hints: Hint[]; ascii: boolean }) {
+  const keys = hints.map((h) => `${h.keys} ${h.hint}`).join(SEPARATOR);
+  return (
+    <Text wrap="truncate-end">
+      <Text color="yellow">/</Text>
+      {text}
+      <Text inverse> </Text>
+      <Text dimColor>{screenText(`  ${note}${SEPARATOR}${keys}`, glyphsFor(ascii))}</Text>
+    </Text>
+  );
+}
+
 /**
- * A dialog's keys, the filter or search being typed, else the latest notice (wrapped onto up to
- * `rows` lines), else the keys that apply now; `? help` stays wherever ? opens the help.
+ * The filter or search being typed, else the latest notice where the scope shows one (wrapped
+ * onto up to `rows` lines), else the keys of the active scope; `? help` stays wherever ? opens the help.
  */
 export function StatusBar({ state, width, rows = 1 }: { state: AppState; width: number; rows?: number }) {
-  const dialog = state.dialog;
+  const scope = activeScope(state);
+  const hints = statusHints(state, scope);
+  const ascii = state.prefs.asciiBorders;
+  if (scope === 'filter') {
+    const pane = focusedList(state);
+    const count = pane?.hits.length ?? 0;
+    return <TypedLine text={pane?.filter ?? ''} note={`${count} match${count === 1 ? '' : 'es'}`} hints={hints} ascii={ascii} />;
+  }
+  if (scope === 'search') return <TypedLine text={state.runs.searchDraft} note="search the log" hints={hints} ascii={ascii} />;
+  // a message about a question or a view (e.g. a choice that changes nothing) comes before its keys
   const shown = shownNotice(state);
-  const notice = shown ? <NoticeLines shown={shown} width={width} rows={rows} /> : null;
-  if (dialog) {
-    if (dialog.kind === 'password') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'Enter', hint: 'start' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
-    if (dialog.kind === 'opPassword') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'Enter', hint: 'go on' }, { keys: 'Backspace', hint: 'edit' }, { keys: 'Esc', hint: 'cancel' }]} />;
-    // a message about the question (e.g. a choice that changes nothing) comes before its keys
-    if (dialog.kind === 'confirmActivate')
-      return (
-        notice ?? (
-          <Keys
-            ascii={state.prefs.asciiBorders}
-            hints={[
-              { keys: 's', hint: 'switch' },
-              { keys: 'b', hint: 'boot' },
-              { keys: 't', hint: 'test' },
-              { keys: 'n/Esc/Enter', hint: 'no' },
-              { keys: 'j/k', hint: 'scroll diff' },
-            ]}
-          />
-        )
-      );
-    if (dialog.kind === 'confirmDelete') return notice ?? <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'y', hint: 'delete' }, { keys: 'n/Esc/Enter', hint: 'no' }, { keys: 'j/k', hint: 'scroll list' }]} />;
-    if (dialog.kind === 'keepPolicy') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'Tab', hint: 'field' }, { keys: 'Enter', hint: 'preview' }, { keys: 'Esc', hint: 'cancel' }]} />;
-    return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'y', hint: 'yes' }, { keys: 'n/Esc/Enter', hint: 'no' }]} />;
-  }
-  if (state.genView) {
-    if (notice) return notice;
-    const forSwitch = state.genView.kind === 'diff' && state.genView.purpose === 'switch';
-    return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'j/k', hint: 'scroll' }, ...(forSwitch ? [{ keys: 'Enter', hint: 'go on (asks)' }, { keys: 'Esc', hint: 'back' }] : [{ keys: 'Esc', hint: 'close' }])]} />;
-  }
-  const pane = focusedList(state);
-  if (pane?.editing) {
-    return (
-      <Text wrap="truncate-end">
-        <Text color="yellow">/</Text>
-        {pane.filter}
-        <Text inverse> </Text>
-        <Text dimColor>{screenText(`  ${pane.hits.length} match${pane.hits.length === 1 ? '' : 'es'} · Enter keep · Esc clear`, glyphsFor(state.prefs.asciiBorders))}</Text>
-      </Text>
-    );
-  }
-  if (state.focus === 'runs' && state.runs.searching) {
-    return (
-      <Text wrap="truncate-end">
-        <Text color="yellow">/</Text>
-        {state.runs.searchDraft}
-        <Text inverse> </Text>
-        <Text dimColor>{screenText('  search the log · Enter find · Esc clear', glyphsFor(state.prefs.asciiBorders))}</Text>
-      </Text>
-    );
-  }
-  if (state.overlay === 'runs') return <Keys ascii={state.prefs.asciiBorders} hints={[{ keys: 'j/k', hint: 'move' }, { keys: 'Enter', hint: 'open' }, { keys: 'Esc', hint: 'close' }]} />;
-  if (state.overlay !== 'none') return <Text dimColor>Esc close</Text>;
-  if (notice) return notice;
-  const view = state.focus === 'runs' ? selectedRunView(state) : undefined;
-  const hints = statusHints(state.focus, {
-    flakeError: state.flakeEval.status === 'error',
-    ...(state.focus === 'runs' ? { runGoing: view ? view.phase === 'running' : undefined, openRuns: state.runs.open.length } : {}),
-  });
-  const search = state.focus === 'runs' ? selectedRunPane(state)?.search : '';
-  if (search) hints.splice(Math.max(0, hints.length - 2), 0, { keys: 'n/N', hint: 'match' });
-  return <Keys ascii={state.prefs.asciiBorders} hints={hints} width={width} />;
+  if (shown) return <NoticeLines shown={shown} width={width} rows={rows} />;
+  return <Keys ascii={ascii} hints={hints} width={width} />;
 }

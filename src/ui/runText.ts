@@ -1,6 +1,6 @@
 // Words and lines a run pane and the hosts list show for a run; pure, no React.
 
-import type { FailedDerivation, ProgressSnapshot, RunningBuild } from '../core/buildProgress.js';
+import type { FailedDerivation, ProgressSnapshot, RunningBuild } from '../core/progressSnapshot.js';
 import { visibleText } from '../core/displayText.js';
 import { stripAnsi } from '../core/nixLog.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';

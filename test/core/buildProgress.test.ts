@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  BuildProgress,
-  derivationName,
-  parseDrvName,
-  parseNixError,
-  pnameOf,
-  progressOfLines,
-  Ring,
-} from '../../src/core/buildProgress.js';
+import { BuildProgress, progressOfLines } from '../../src/core/buildProgress.js';
 import { parseLogLine, type NixLogEvent } from '../../src/core/nixLog.js';
 
 function fixture(name: string): string[] {
@@ -26,40 +18,6 @@ function feed(lines: string[], stepMs = 100, progress = new BuildProgress()): Bu
 const T460 = '/nix/store/zx7f1w7n7y2vaxx9mwipwghp215pq3cx-nixos-system-t460-25.05.20250701.1313131.drv';
 const PI = '/nix/store/idbv1dj3vx7dbawqxkg8fib383njwyir-nixos-system-pi-25.05.20250701.0a0a0a0.drv';
 const HELLO = '/nix/store/rr6yr3c4dwa7m36096p14dq9hnpy77zx-hello-custom-1.0.drv';
-
-describe('derivation names', () => {
-  it('drops the store directory, the hash and .drv', () => {
-    expect(derivationName('/nix/store/rr6yr3c4dwa7m36096p14dq9hnpy77zx-hello-custom-1.0.drv')).toBe('hello-custom-1.0');
-    expect(derivationName('/nix/store/yyk596mhya1dp91k5hpanfmfcgrfczn1-hello-custom-1.0')).toBe('hello-custom-1.0');
-    expect(derivationName('hello-1.0.drv')).toBe('hello-1.0');
-  });
-
-  it('splits off the version like builtins.parseDrvName', () => {
-    expect(parseDrvName('hello-1.0')).toEqual({ pname: 'hello', version: '1.0' });
-    expect(parseDrvName('nixos-system-t460-25.05.20250701.1313131')).toEqual({
-      pname: 'nixos-system-t460',
-      version: '25.05.20250701.1313131',
-    });
-    expect(parseDrvName('python3.12-requests-2.32.3')).toEqual({ pname: 'python3.12-requests', version: '2.32.3' });
-    expect(parseDrvName('unit-nginx.service')).toEqual({ pname: 'unit-nginx.service', version: '' });
-    expect(parseDrvName('etc')).toEqual({ pname: 'etc', version: '' });
-    expect(pnameOf(T460)).toBe('nixos-system-t460');
-    expect(pnameOf('/nix/store/awri8visnqf95b9ff0zbhj09spl83xrr-etc-motd.drv')).toBe('etc-motd');
-  });
-});
-
-describe('Ring', () => {
-  it('keeps the last items in order and counts all', () => {
-    const ring = new Ring<number>(3);
-    expect(ring.last()).toEqual([]);
-    for (let i = 1; i <= 7; i++) ring.push(i);
-    expect(ring.last()).toEqual([5, 6, 7]);
-    expect(ring.last(2)).toEqual([6, 7]);
-    expect(ring.last(10)).toEqual([5, 6, 7]);
-    expect(ring.total).toBe(7);
-    expect(ring.size).toBe(3);
-  });
-});
 
 describe('a successful build (Nix 2.8, nixos-rebuild stand-in, 3 log lines)', () => {
   it('counts the build and times it', () => {
@@ -383,35 +341,6 @@ describe('a failing build', () => {
     expect(b.errors).toHaveLength(1);
     expect(b.errors[0]?.summary).toBe(`error: Cannot build '${HELLO}'. Reason: builder failed with exit code 2.`);
     expect(b.failedDerivations.map((f) => [f.name, f.reason, f.exitCode])).toEqual([['hello-custom-1.0', 'builder failed with exit code 2', 2]]);
-  });
-});
-
-describe('parseNixError', () => {
-  it('reads both build failure wordings the same way', () => {
-    const old = parseNixError(`error: builder for '${HELLO}' failed with exit code 2;\n       last 1 log lines:\n       > boom`);
-    const modern = parseNixError(`error: Cannot build '${HELLO}'.\n       Reason: builder failed with exit code 2.\n       Last 1 log lines:\n       > boom`);
-    for (const e of [old, modern]) {
-      expect(e).toMatchObject({ kind: 'build', drvPath: HELLO, reason: 'builder failed with exit code 2', exitCode: 2, logLines: ['boom'] });
-    }
-  });
-
-  it('reads other failure reasons and evaluation errors', () => {
-    expect(parseNixError(`error: Cannot build '${HELLO}'.\n       Reason: builder failed due to signal 9 (Killed).`)).toMatchObject({
-      kind: 'build',
-      reason: 'builder failed due to signal 9 (Killed)',
-      exitCode: null,
-    });
-    expect(parseNixError("error: hash mismatch in fixed-output derivation '/nix/store/x-src.drv':\n  specified: sha256-A\n  got: sha256-B")).toMatchObject({
-      kind: 'build',
-      drvPath: '/nix/store/x-src.drv',
-    });
-    const modernEval = parseNixError(
-      "error:\n       … while calling the 'head' builtin\n         at /nix/store/x-source/lib/attrsets.nix:1571:13:\n\n       error: attribute 'hello-wrld' missing\n       at /nix/store/y-source/hosts/laptop/configuration.nix:42:5:",
-      { rawMsg: "attribute 'hello-wrld' missing", file: '/nix/store/y-source/hosts/laptop/configuration.nix', line: 42, column: 5 },
-    );
-    expect(modernEval).toMatchObject({ kind: 'eval', summary: "error: attribute 'hello-wrld' missing", line: 42, column: 5 });
-    const plainEval = parseNixError("error:\n       … while evaluating\n\n       error: undefined variable 'foo'");
-    expect(plainEval.summary).toBe("error: undefined variable 'foo'");
   });
 });
 

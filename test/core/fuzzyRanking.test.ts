@@ -11,7 +11,7 @@ function marked(text: string, ranges: Ranges): string {
   return ranges.map(([s, e]) => text.slice(s, e + 1)).join('|');
 }
 
-// the demo fleet's hosts (src/system/demoFleet.ts), and two more that must not get in the way
+// the demo fleet's hosts (src/demo/demoFleet.ts), and two more that must not get in the way
 const HOSTS: Host[] = ['hq', 't460', 'x1carbon', 'vm01', 'nas', 'pi', 'vm02'].map((name) => ({ name, sources: ['flake'], local: name === 'hq' }));
 
 describe('hosts: query -> first results', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BuildProgress, progressOfLines, type ProgressSnapshot } from '../../src/core/buildProgress.js';
+import { BuildProgress, progressOfLines } from '../../src/core/buildProgress.js';
+import type { ProgressSnapshot } from '../../src/core/progressSnapshot.js';
 import { parseLogLine } from '../../src/core/nixLog.js';
 import { formatDuration, summarise } from '../../src/core/runSummary.js';
 

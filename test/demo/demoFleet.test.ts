@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoFleet, type DemoFleet } from '../../src/system/demoFleet.js';
+import { createDemoFleet, type DemoFleet } from '../../src/demo/demoFleet.js';
 
 const NOW = new Date('2026-03-14T12:00:00Z');
 const NIX_STORE_NAME = /^[0123456789abcdfghijklmnpqrsvwxyz]{32}-/;
@@ -157,6 +157,8 @@ describe('createDemoFleet', () => {
     const md = await fs.readFile(path.join(fleet.flakeDir, 'PROJECT.md'), 'utf8');
     expect(md).toMatch(/^```[a-z]*\n(?:.*\n)*?- \[ \] this is not a todo\n(?:.*\n)*?```$/m);
     expect(md).toContain('<!-- - [ ] hidden -->');
+    expect(md).toMatch(/`system-\d+-link` on nas/);
+    expect(md).not.toContain('{{');
     for (const heading of ['## Todo List', '### Immediate (This Week)', '### Soon', '### Someday']) {
       expect(md).toContain(`${heading}\n`);
     }

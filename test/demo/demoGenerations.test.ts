@@ -12,8 +12,8 @@ import { activationGeneration, createRunsService } from '../../src/runsService.j
 import type { GenerationOps } from '../../src/state/generations.js';
 import type { RunView } from '../../src/state/runs.js';
 import type { Environment } from '../../src/system/context.js';
-import { demoDelete, demoDiffText, demoRootOf, readDemoToplevel, runDemoActivation } from '../../src/system/demoGenerations.js';
-import { demoEnvironment } from '../../src/system/demoEnvironment.js';
+import { demoDelete, demoDiffText, demoRootOf, readDemoToplevel, runDemoActivation } from '../../src/demo/demoGenerations.js';
+import { demoEnvironment } from '../../src/demo/demoEnvironment.js';
 
 // the app's hidden subcommands, run from source
 const self = (sub: string) => [process.execPath, '--import', 'tsx', path.resolve('src/cli.ts'), sub];

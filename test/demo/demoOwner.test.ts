@@ -4,8 +4,8 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDemoFleet } from '../../src/system/demoFleet.js';
-import { OWNER_FILE, reapStaleDemoFolders, writeOwner } from '../../src/system/demoOwner.js';
+import { createDemoFleet } from '../../src/demo/demoFleet.js';
+import { OWNER_FILE, reapStaleDemoFolders, writeOwner } from '../../src/demo/demoOwner.js';
 
 const parent = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-reaper-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

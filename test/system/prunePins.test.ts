@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type OpsDeps, pruneCommand } from '../../src/commands/generationOps.js';
+import { fakeIo } from '../commands/fakeIo.js';
 import { buildGenerationList } from '../../src/core/generations.js';
 import { pinsOf } from '../../src/core/pins.js';
 import type { GenerationLinkFacts } from '../../src/core/types.js';
@@ -66,7 +67,7 @@ function deps(storedPins?: (host: string) => number[]): OpsDeps {
 
 async function dryRun(env: Environment, d: OpsDeps, pin: string[] = []): Promise<{ code: number; json: { delete: { generation: number }[]; policy: { pinned: number[] }; keep: { generation: number; reasons: string[] }[] } }> {
   const out: string[] = [];
-  const code = await pruneCommand(env, { out: (t) => out.push(t), err: () => {} }, { keep: '1', pin, dryRun: true, yes: false, json: true }, d);
+  const code = await pruneCommand(env, fakeIo({ out: (t) => void out.push(t) }), { keep: '1', pin, dryRun: true, yes: false, json: true }, d);
   return { code, json: JSON.parse(out.join('\n')) };
 }
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pruneCommand } from '../../src/commands/generationOps.js';
+import { fakeIo } from '../commands/fakeIo.js';
 import { buildGenerationList } from '../../src/core/generations.js';
 import type { GenerationLinkFacts } from '../../src/core/types.js';
 import type { Environment } from '../../src/system/context.js';
@@ -43,7 +44,7 @@ describe('prune without sizes', () => {
   it("says 'sizes unknown' once when nix path-info fails for both the sizes and the freed space", async () => {
     const err: string[] = [];
     const out: string[] = [];
-    const code = await pruneCommand(env, { out: (t) => out.push(t), err: (t) => err.push(t) }, { keep: '1', pin: [], dryRun: true, yes: false, json: false }, {
+    const code = await pruneCommand(env, fakeIo({ out: (t) => void out.push(t), err: (t) => void err.push(t) }), { keep: '1', pin: [], dryRun: true, yes: false, json: false }, {
       runner: { run: async () => ({ exitCode: 1, stdout: '', stderr: 'error: cannot connect to the daemon' }) },
       interactive: false,
       confirm: async () => false,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logCommand, rebuildCommand, runsCommand } from '../../src/commands/rebuild.js';
-import type { Io } from '../../src/commands/io.js';
+import { type FakeIo, fakeIo } from '../commands/fakeIo.js';
 import { createRunsService } from '../../src/runsService.js';
 import type { RunView } from '../../src/state/runs.js';
 import type { Environment } from '../../src/system/context.js';
@@ -49,10 +49,8 @@ function environment(rebuild: RebuildSetup): Environment {
   };
 }
 
-function capture(): Io & { out: (t: string) => void; err: (t: string) => void; stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
+function capture(): FakeIo {
+  return fakeIo();
 }
 
 function until(service: ReturnType<typeof createRunsService>, id: string, done: (v: RunView) => boolean): Promise<RunView> {

@@ -17,7 +17,8 @@ afterAll(() => {
   else process.env.FORCE_COLOR = previousForceColor;
 });
 
-import { KEYMAP } from '../../src/ui/keymap.js';
+import { KEYMAP, keyLabel } from '../../src/ui/keymap.js';
+import { wholeHelp } from './screen.js';
 import { type ConsoleHarness, type ConsoleOptions, DEFAULT_TODOS, KEY, renderConsole, statusBarText } from '../helpers/ui.js';
 
 const ROWS = 24;
@@ -461,15 +462,7 @@ describe('/ fuzzy filter', () => {
 
 describe('? help overlay', () => {
   const helpText = (ui: ConsoleHarness): string => lines(ui.lastFrame()).slice(1, -1).join('\n');
-  /** The help at 80x24 is two columns that scroll: its first screen, then its last (G). */
-  const wholeHelp = async (ui: ConsoleHarness): Promise<string[]> => {
-    const first = lines(ui.lastFrame()).slice(1, -1);
-    await ui.press('G');
-    const last = lines(ui.lastFrame()).slice(1, -1);
-    await ui.press('g');
-    return [...first, ...last];
-  };
-
+  /** The help at 80x24 is two columns that scroll: every page of it. */
   it('lists every binding of the keymap with the start of its description', async () => {
     const ui = await open();
     await ui.press('?');
@@ -477,7 +470,7 @@ describe('? help overlay', () => {
     expect(text).toContain('nixdeck keys');
     for (const b of KEYMAP) {
       // keys padded to 10 cells, then the description
-      expect(text, `binding ${b.command}`).toContain(`${b.keys.padEnd(10)}${b.description}`);
+      expect(text, `binding ${b.command}`).toContain(`${keyLabel(b).padEnd(10)}${b.description}`);
     }
     expect(statusBar(ui.lastFrame())).toBe('Esc close');
     expect(lines(ui.lastFrame()).length).toBeLessThanOrEqual(ROWS - 1);

@@ -10,7 +10,7 @@ import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
 import { createRunsService } from '../../src/runsService.js';
 import { Controller } from '../../src/state/controller.js';
 import type { Environment } from '../../src/system/context.js';
-import { demoEnvironment } from '../../src/system/demoEnvironment.js';
+import { demoEnvironment } from '../../src/demo/demoEnvironment.js';
 import { listRuns } from '../../src/system/runStore.js';
 import { App } from '../../src/ui/App.js';
 import { KEY, statusBarText, ticks } from '../helpers/ui.js';

@@ -2,7 +2,8 @@
 // RunViews (with ProgressSnapshots built by the real BuildProgress) through the watch callbacks.
 
 import { readFileSync } from 'node:fs';
-import { BuildProgress, type ProgressSnapshot } from '../../src/core/buildProgress.js';
+import { BuildProgress } from '../../src/core/buildProgress.js';
+import type { ProgressSnapshot } from '../../src/core/progressSnapshot.js';
 import { parseLogLine } from '../../src/core/nixLog.js';
 import type { RebuildAction } from '../../src/core/rebuildCommand.js';
 import { summarise } from '../../src/core/runSummary.js';

@@ -15,8 +15,9 @@ afterAll(() => {
   if (previousForceColor === undefined) delete process.env.FORCE_COLOR;
   else process.env.FORCE_COLOR = previousForceColor;
 });
-import type { ProgressSnapshot } from '../../src/core/buildProgress.js';
-import { KEYMAP } from '../../src/ui/keymap.js';
+import type { ProgressSnapshot } from '../../src/core/progressSnapshot.js';
+import { KEYMAP, keyLabel } from '../../src/ui/keymap.js';
+import { wholeHelp } from './screen.js';
 import { type ConsoleHarness, type ConsoleOptions, KEY, renderConsole, statusBarText, ticks } from '../helpers/ui.js';
 import { FakeRuns, finished, fixtureLines, logOf, makeView, numberedLines, progressOf, T_NOW } from './fakeRuns.js';
 
@@ -747,11 +748,9 @@ describe('around the run panes', () => {
     const runs = new FakeRuns();
     const ui = await open(runs);
     await ui.press('?');
-    // two columns at 80x24 that scroll: the first screen and the last (G)
-    const first = lines(ui.lastFrame()).slice(1, -1);
-    await ui.press('G');
-    const text = [...first, ...lines(ui.lastFrame()).slice(1, -1)].join('\n');
-    for (const b of KEYMAP) expect(text, `binding ${b.command}`).toContain(`${b.keys.padEnd(10)}${b.description}`);
+    // two columns at 80x24 that scroll: every page of it
+    const text = (await wholeHelp(ui)).join('\n');
+    for (const b of KEYMAP) expect(text, `binding ${b.command}`).toContain(`${keyLabel(b).padEnd(10)}${b.description}`);
     expect(text).toContain('Runs (on the selected host)');
     expect(text).toContain('panes side by side ≥120 cols,');
     expect(text).toContain('else stacked or paged by [ ]');

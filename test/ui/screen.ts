@@ -57,3 +57,19 @@ export function boxAfter(frame: string, from: number): string[] {
   }
   return rows;
 }
+
+/**
+ * Every line of the open help overlay without its top and bottom rules: page by page (PgDn)
+ * until it stops moving, then back to the top (g).
+ */
+export async function wholeHelp(ui: { lastFrame(): string; press(...keys: string[]): Promise<void> }): Promise<string[]> {
+  const seen: string[] = [];
+  let previous = '';
+  for (let page = 0; page < 40 && ui.lastFrame() !== previous; page++) {
+    previous = ui.lastFrame();
+    seen.push(...rowsOf(previous).slice(1, -1));
+    await ui.press('\u001B[6~');
+  }
+  await ui.press('g');
+  return seen;
+}

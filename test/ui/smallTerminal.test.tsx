@@ -20,7 +20,7 @@ afterAll(() => {
 
 import { buildGenerationList } from '../../src/core/generations.js';
 import { Header } from '../../src/ui/Header.js';
-import { KEYMAP } from '../../src/ui/keymap.js';
+import { KEYMAP, keyLabel } from '../../src/ui/keymap.js';
 import { type ConsoleHarness, type ConsoleOptions, DEFAULT_GENERATIONS, KEY, renderConsole, ticks } from '../helpers/ui.js';
 import { FakeGenerationOps } from './fakeGenerations.js';
 import { FakeRuns, finished, fixtureLines, progressOf, T_NOW } from './fakeRuns.js';
@@ -135,7 +135,7 @@ describe('help', () => {
   it.each([SMALL, MEDIUM, LARGE])('at $columns x $rows shows every binding whole, scrolled with j, in columns that do not overlap', async (size) => {
     const rows = await helpRows(size);
     for (const b of KEYMAP) {
-      const cell = `${b.keys.padEnd(10)}${b.description}`;
+      const cell = `${keyLabel(b).padEnd(10)}${b.description}`;
       expect(
         rows.some((r) => r.includes(cell)),
         `"${cell}" in\n${rows.join('\n')}`,
@@ -151,7 +151,7 @@ describe('help', () => {
       const first = rowsOf(ui.lastFrame())[2] ?? '';
       harness?.cleanup();
       harness = null;
-      return ['Move', 'Runs', 'Generations', 'Panes', 'General', 'Run pane', 'Todos'].filter((h) => new RegExp(`(^| )${h}( |$)`).test(first)).length;
+      return ['Move', 'Runs', 'Generations', 'Panes', 'General', 'Run pane', 'Todos', 'Questions', 'Diff, prune, lists, help', 'Typing', 'Markers'].filter((h) => new RegExp(`(^| )${h}( |$)`).test(first)).length;
     };
     expect(await count(SMALL)).toBe(2);
     expect(await count(MEDIUM)).toBe(2);

@@ -1,0 +1,73 @@
+import type { RebuildAction } from '../../core/rebuildCommand.js';
+import type { GenerationList, Host } from '../../core/types.js';
+import { type AppState, type Loadable, selectedHostOf, selectedRunPane, selectedRunView } from '../../state/appState.js';
+import { generationChangeRefusal, runRefusal } from '../../state/hostRules.js';
+
+/** What the bindings' rules and hints look at: taken from the state when a key arrives. */
+export interface KeyContext {
+  /** this machine's host name */
+  hostname: string;
+  host: Host | undefined;
+  runsAvailable: boolean;
+  genOpsAvailable: boolean;
+  /** the selected host's generations, as the generations pane has them */
+  generations: Loadable<GenerationList> | undefined;
+  /** a generation is under the cursor of the generations pane */
+  generationSelected: boolean;
+  flakeError: boolean;
+  /** the selected run pane's run is going (undefined without one) */
+  runGoing: boolean | undefined;
+  openRuns: number;
+  /** the selected run pane has a search */
+  searching: boolean;
+}
+
+export function keyContext(state: AppState): KeyContext {
+  const host = selectedHostOf(state);
+  const pane = state.panes.generations;
+  const view = selectedRunView(state);
+  return {
+    hostname: state.hostname,
+    host,
+    runsAvailable: state.runs.available,
+    genOpsAvailable: state.genOpsAvailable,
+    generations: host ? state.generations[host.name] : undefined,
+    generationSelected: pane.hits[pane.cursor] !== undefined,
+    flakeError: state.flakeEval.status === 'error',
+    runGoing: view ? view.phase === 'running' : undefined,
+    openRuns: state.runs.open.length,
+    searching: Boolean(selectedRunPane(state)?.search),
+  };
+}
+
+/** The rule of a run key: a host, the runs service, and (to activate) this machine. */
+export const runRule =
+  (action: RebuildAction) =>
+  (ctx: KeyContext): string | null => {
+    if (!ctx.host) return 'no host selected';
+    if (!ctx.runsAvailable) return 'rebuild runs are not available in this console';
+    return runRefusal(ctx.host, action, ctx.hostname);
+  };
+
+interface GenerationNeeds {
+  /** the generation operations service (not for pins: they are preferences) */
+  ops: boolean;
+  /** a generation under the cursor */
+  selected: boolean;
+  /** switches to or deletes generations: this machine only */
+  change: boolean;
+}
+
+/** The rule of a generation key: the pane shows a list of the selected host, and what else the key needs. */
+export const generationRule =
+  (needs: GenerationNeeds) =>
+  (ctx: KeyContext): string | null => {
+    if (needs.ops && !ctx.genOpsAvailable) return 'changing generations is not available in this console';
+    const host = ctx.host;
+    if (!host) return 'no host selected';
+    const list = ctx.generations;
+    if (list?.status === 'error') return list.message;
+    if (list?.status !== 'ok') return `the generations of ${host.name} are still being read`;
+    if (needs.selected && !ctx.generationSelected) return `no generation of ${host.name} selected`;
+    return needs.change ? generationChangeRefusal(host, ctx.hostname) : null;
+  };

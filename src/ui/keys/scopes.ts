@@ -1,0 +1,93 @@
+import { type AppState, focusedList } from '../../state/appState.js';
+import { computeLayout } from '../layout.js';
+
+/** Where the keyboard is: exactly one scope is active at a time, and only its bindings act. */
+export type Scope =
+  | 'hosts'
+  | 'generations'
+  | 'todos'
+  | 'runs'
+  /** a y/N question: start a run, cancel a run, quit while runs go */
+  | 'confirm'
+  /** switch now / boot / test / No, below the diff */
+  | 'confirmActivate'
+  /** y/N to delete generations, below the prune preview */
+  | 'confirmDelete'
+  | 'keepPolicy'
+  | 'password'
+  | 'opPassword'
+  /** the diff or prune preview, for reading */
+  | 'view'
+  /** the diff before a switch: Enter goes on to the question */
+  | 'switchDiff'
+  | 'help'
+  | 'runsList'
+  | 'flakeError'
+  | 'filter'
+  | 'search'
+  | 'tooSmall';
+
+export const SCOPES: readonly Scope[] = [
+  'hosts',
+  'generations',
+  'todos',
+  'runs',
+  'confirm',
+  'confirmActivate',
+  'confirmDelete',
+  'keepPolicy',
+  'password',
+  'opPassword',
+  'view',
+  'switchDiff',
+  'help',
+  'runsList',
+  'flakeError',
+  'filter',
+  'search',
+  'tooSmall',
+];
+
+export const LIST_SCOPES = ['hosts', 'generations', 'todos'] as const satisfies readonly Scope[];
+export const PANE_SCOPES = [...LIST_SCOPES, 'runs'] as const satisfies readonly Scope[];
+/** The scopes where typing inserts the character (the fallback of an unbound key). */
+export const TEXT_SCOPES: readonly Scope[] = ['filter', 'search', 'password', 'opPassword', 'keepPolicy'];
+
+/**
+ * What a key does to the message in the status bar: `always` clears it on every key (the
+ * question or view it was about is still open), `command` when a command runs, `never` keeps it.
+ */
+export function noticePolicy(scope: Scope): 'always' | 'command' | 'never' {
+  if (scope === 'confirmActivate' || scope === 'confirmDelete' || scope === 'keepPolicy' || scope === 'view' || scope === 'switchDiff') return 'always';
+  return (PANE_SCOPES as readonly Scope[]).includes(scope) ? 'command' : 'never';
+}
+
+function isTooSmall(state: AppState): boolean {
+  return state.terminal !== null && computeLayout(state.terminal.columns, state.terminal.rows).tooSmall;
+}
+
+/** The one scope the state gives the keyboard to: the screen, a question, a view, an overlay, typing, a pane. */
+export function activeScope(state: AppState): Scope {
+  // the "too small" screen shows nothing to act on
+  if (isTooSmall(state)) return 'tooSmall';
+  const dialog = state.dialog;
+  if (dialog) {
+    switch (dialog.kind) {
+      case 'confirmActivate':
+      case 'confirmDelete':
+      case 'keepPolicy':
+      case 'password':
+      case 'opPassword':
+        return dialog.kind;
+      default:
+        return 'confirm';
+    }
+  }
+  if (state.genView) return state.genView.kind === 'diff' && state.genView.purpose === 'switch' ? 'switchDiff' : 'view';
+  if (state.overlay === 'runs') return 'runsList';
+  if (state.overlay === 'help') return 'help';
+  if (state.overlay === 'hostsError') return 'flakeError';
+  if (state.focus === 'runs') return state.runs.searching ? 'search' : 'runs';
+  if (focusedList(state)?.editing) return 'filter';
+  return state.focus;
+}
