@@ -2,8 +2,8 @@ import os from 'node:os';
 import type { Instance } from 'ink';
 import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
-import { notReachableYet } from './core/hosts.js';
 import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
+import { lazyGenerations, lazyRuns } from './services/lazyServices.js';
 import { Controller, type Services } from './state/controller.js';
 import type { GenerationOps } from './state/generations.js';
 import type { RunsService } from './state/runs.js';
@@ -14,56 +14,6 @@ import { readTodoFile, setTodoDone } from './system/todoFile.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SAVE_DELAY_MS = 500;
-
-/**
- * The runs service, loaded on first use so that the first frame does not wait for it (it
- * brings execa and the run layer). Closing it stops following logs; the runs go on.
- */
-function lazyRuns(env: Environment): RunsService & { close(): void } {
-  let loaded: Promise<RunsService & { close(): void }> | null = null;
-  let closed = false;
-  const get = () => (loaded ??= import('./runsService.js').then((m) => m.createRunsService(env.rebuild)));
-  return {
-    ...(env.rebuild.ephemeral ? { endsWithConsole: true } : {}),
-    needsPassword: async (host, action) => (await get()).needsPassword(host, action),
-    start: async (request) => (await get()).start(request),
-    cancel: async (id) => (await get()).cancel(id),
-    recent: async () => (await get()).recent(),
-    adopt: async (id) => (await get()).adopt(id),
-    watch(id, onUpdate) {
-      let stop: (() => void) | null = null;
-      void get().then((service) => {
-        if (!closed) stop = service.watch(id, onUpdate);
-      });
-      return () => stop?.();
-    },
-    close() {
-      closed = true;
-      void loaded?.then((service) => service.close());
-    },
-  };
-}
-
-/**
- * The generation operations (switch, diff, prune), loaded on first use like the runs service:
- * nix on this machine, or the demo's stand-ins when `demo` is set.
- */
-export function lazyGenerations(env: Environment, demo: boolean): GenerationOps {
-  let loaded: Promise<GenerationOps> | null = null;
-  const get = () =>
-    (loaded ??= import('./generationOpsService.js').then((m) => (demo ? m.createDemoGenerationOps(env) : m.createGenerationOps(env))));
-  return {
-    // answered here, without loading anything: the same words as the generations pane
-    refusal: (host) => (demo || host.local ? null : notReachableYet(host.name, env.hostname)),
-    runningSystem: async (host) => (await get()).runningSystem(host),
-    diff: async (host, from, to) => (await get()).diff(host, from, to),
-    closureSizes: async (host, paths) => (await get()).closureSizes(host, paths),
-    estimateFreed: async (host, deleted, kept) => (await get()).estimateFreed(host, deleted, kept),
-    needsPassword: async (host, op) => (await get()).needsPassword(host, op),
-    activate: async (request) => (await get()).activate(request),
-    deleteGenerations: async (request) => (await get()).deleteGenerations(request),
-  };
-}
 
 export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void, runs?: RunsService, generations?: GenerationOps): Services {
   return {

@@ -1,31 +1,33 @@
 // `nixdeck diff`, `nixdeck prune` and `nixdeck rollback`: compare two generations, delete
-// generations under a keep policy, switch to another generation. This machine only for now
-// (a host other than this one is "not reachable yet", as for `generations`); every path is under
-// --root. Nothing destructive happens without a confirmation: --yes, or y on a terminal.
-import { realpathSync } from 'node:fs';
-import path from 'node:path';
+// generations under a keep policy, switch to another generation, through the same generation
+// operations service as the console. This machine only for now (a host other than this one is
+// "not reachable yet", as for `generations`); every path is under --root. Nothing destructive
+// happens without a confirmation: --yes, or y on a terminal.
 import { type ClosureDiff, formatBytes, formatClosureDiff } from '../core/closureDiff.js';
 import { generationMarkers, shortDate } from '../core/generations.js';
 import {
   type ActivateRequest,
   chooseTarget,
-  type DeleteRequest,
   isActivationAction,
-  isSafeAbsolutePath,
+  isAlreadyDone,
   parseGenerationNumber,
+  prunePaths,
   requestCommands,
+  usableStorePath,
 } from '../core/generationOps.js';
 import { isValidHostName, mergeHosts } from '../core/hosts.js';
 import { type KeepPolicy, planPrune, type PrunePlan } from '../core/keepPolicy.js';
 import { pinsOf } from '../core/pins.js';
+import { redact } from '../core/redact.js';
+import { isNormalAbsolutePath } from '../core/storePath.js';
 import type { Generation, GenerationList, Host } from '../core/types.js';
-import { runStepsHere, startActivation } from '../system/activate.js';
-import { closureSizes, diffClosures, estimateFreed, type FreedEstimate } from '../system/closures.js';
+import { createGenerationOps } from '../services/generationOps.js';
+import type { FreedSpace, GenerationOps } from '../state/generations.js';
 import type { Environment } from '../system/context.js';
 import type { CommandRunner } from '../system/exec.js';
+import { executorOf } from '../system/executor.js';
 import { openPrefs } from '../system/prefs.js';
-import { SYSTEM_PROFILE } from '../system/profileReader.js';
-import { sudoModeFor } from '../system/rebuilds.js';
+import { readRun } from '../system/runStore.js';
 import { type Io, printJson } from './io.js';
 import { table } from './table.js';
 import { sudoPassword } from './password.js';
@@ -40,6 +42,12 @@ export interface OpsDeps {
   now(): number;
   /** the host's generations pinned in the preferences (P in the console); prune keeps them */
   storedPins?(host: string): number[];
+  /** the generation operations (default: the console's service, running commands with `runner`) */
+  ops?: GenerationOps;
+}
+
+function opsOf(env: Environment, deps: OpsDeps): GenerationOps {
+  return deps.ops ?? createGenerationOps(env, { executor: executorOf(deps.runner) });
 }
 
 /** What the operations need, from the command's Io (fakes in tests may differ). */
@@ -59,10 +67,10 @@ export function opsDeps(io: Io): OpsDeps {
   };
 }
 
-type Loaded = { ok: true; host: Host; list: GenerationList; profile: string } | { ok: false; code: number };
+type Loaded = { ok: true; host: Host; list: GenerationList; profile: string; ops: GenerationOps } | { ok: false; code: number };
 
 /** The host's generations (this machine under --root), or the exit code after saying why not. */
-async function loadGenerations(env: Environment, io: Io, hostName: string | undefined): Promise<Loaded> {
+async function loadGenerations(env: Environment, io: Io, hostName: string | undefined, deps: OpsDeps): Promise<Loaded> {
   if (hostName !== undefined && !isValidHostName(hostName)) {
     io.err(`error: "${hostName}" is not a valid host name (letters, digits, '.', '_' and '-')`);
     return { ok: false, code: 2 };
@@ -74,12 +82,13 @@ async function loadGenerations(env: Environment, io: Io, hostName: string | unde
     io.err(`error: ${result.message}${result.hint ? `\n  ${result.hint}` : ''}`);
     return { ok: false, code: 1 };
   }
-  const profile = path.join(env.root, SYSTEM_PROFILE);
-  if (!isSafeAbsolutePath(profile)) {
+  const ops = opsOf(env, deps);
+  const profile = ops.profile(host.name);
+  if (!isNormalAbsolutePath(profile)) {
     io.err(`error: the profile path ${JSON.stringify(profile)} cannot be used (control characters or '..')`);
     return { ok: false, code: 1 };
   }
-  return { ok: true, host, list: result.list, profile };
+  return { ok: true, host, list: result.list, profile, ops };
 }
 
 /** `3 (2025-07-01 09:15 UTC, NixOS 25.05.20250701.ccccccc, kernel 6.6.32)` */
@@ -105,18 +114,6 @@ function diffJson(diff: ClosureDiff): Record<string, unknown> {
   return { packages: diff.packages, counts: diff.counts, kernel: diff.kernel, sizeDeltaBytes: diff.sizeDeltaBytes };
 }
 
-function resolved(p: string): string | null {
-  try {
-    return realpathSync(p);
-  } catch {
-    return null;
-  }
-}
-
-function usableStorePath(g: Generation): string | null {
-  return g.status === 'ok' && g.storePath !== null && isSafeAbsolutePath(g.storePath) ? g.storePath : null;
-}
-
 // --- diff ----------------------------------------------------------------------------------------
 
 export interface DiffArgs {
@@ -136,7 +133,7 @@ export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps
       return 2;
     }
   }
-  const loaded = await loadGenerations(env, io, args.host);
+  const loaded = await loadGenerations(env, io, args.host, deps);
   if (!loaded.ok) return loaded.code;
   const find = (n: number | null): Generation | undefined => loaded.list.generations.find((g) => g.generation === n);
   const ga = find(a);
@@ -152,15 +149,16 @@ export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps
     }
   }
   if (!ga || !gb || !ga.storePath || !gb.storePath) return 1;
-  const result = await diffClosures(deps.runner, ga.storePath, gb.storePath);
+  const { ops } = loaded;
+  const result = await ops.diff(loaded.host.name, ga.storePath, gb.storePath);
   if (!result.ok) {
     io.err(`error: ${result.message}`);
     return 1;
   }
-  const sizes = await closureSizes(deps.runner, [ga.storePath, gb.storePath]);
-  const sizeA = sizes.ok ? (sizes.value.get(ga.storePath) ?? null) : null;
-  const sizeB = sizes.ok ? (sizes.value.get(gb.storePath) ?? null) : null;
-  const { diff } = result.value;
+  const sizes = await ops.closureSizes(loaded.host.name, [ga.storePath, gb.storePath]);
+  const sizeA = sizes.ok ? (sizes.value[ga.storePath] ?? null) : null;
+  const sizeB = sizes.ok ? (sizes.value[gb.storePath] ?? null) : null;
+  const diff = result.value;
   if (args.json) {
     printJson(io, {
       host: loaded.host.name,
@@ -221,9 +219,9 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
     }
     pinned.push(n);
   }
-  const loaded = await loadGenerations(env, io, args.host);
+  const loaded = await loadGenerations(env, io, args.host, deps);
   if (!loaded.ok) return loaded.code;
-  const { host, list, profile } = loaded;
+  const { host, list, profile, ops } = loaded;
   // and the pins stored with P in the console (not in the demo, which leaves the preferences alone)
   for (const n of env.label === 'demo' ? [] : (deps.storedPins?.(host.name) ?? [])) if (!pinned.includes(n)) pinned.push(n);
   pinned.sort((a, b) => a - b);
@@ -235,26 +233,23 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
   const plan = planPrune(list.generations, policy, deps.now());
   const byNumber = new Map(list.generations.map((g) => [g.generation, g]));
 
-  // sizes: each deleted generation's closure, and what only they hold
-  const deletedPaths = plan.delete.map((n) => byNumber.get(n)).flatMap((g) => (g && usableStorePath(g) ? [usableStorePath(g) as string] : []));
-  const keptPaths = plan.keep.map((k) => byNumber.get(k.generation)).flatMap((g) => (g && usableStorePath(g) ? [usableStorePath(g) as string] : []));
-  for (const p of [resolved(path.join(env.root, 'run/current-system')), resolved(path.join(env.root, 'run/booted-system'))]) {
-    if (p !== null && isSafeAbsolutePath(p)) keptPaths.push(p);
-  }
-  let sizes = new Map<string, number>();
-  let freed: FreedEstimate | null = null;
+  // sizes: each deleted generation's closure, and what only they hold (the service counts the
+  // running and booted systems as kept)
+  const { deleted: deletedPaths, kept: keptPaths } = prunePaths(list.generations, plan);
+  let sizes: Record<string, number> = {};
+  let freed: FreedSpace | null = null;
   const sizeProblems: string[] = [];
   if (deletedPaths.length > 0) {
-    const s = await closureSizes(deps.runner, deletedPaths);
+    const s = await ops.closureSizes(host.name, deletedPaths);
     if (s.ok) sizes = s.value;
     else sizeProblems.push(s.message);
-    const f = await estimateFreed(deps.runner, deletedPaths, keptPaths);
+    const f = await ops.estimateFreed(host.name, deletedPaths, keptPaths);
     if (f.ok) freed = f.value;
     else sizeProblems.push(f.message);
   }
   const sizeOf = (n: number): number | null => {
     const p = byNumber.get(n)?.storePath;
-    return p ? (sizes.get(p) ?? null) : null;
+    return p ? (sizes[p] ?? null) : null;
   };
 
   const preview = previewLines(host.name, policy, plan, byNumber, sizeOf, freed);
@@ -301,11 +296,7 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
     }
   }
 
-  const bootRefreshPath = path.join(env.root, 'run/current-system/bin/switch-to-configuration');
-  const bootRefresh = resolved(bootRefreshPath) !== null && isSafeAbsolutePath(bootRefreshPath) ? bootRefreshPath : null;
-  if (bootRefresh === null) io.err(`warning: ${bootRefreshPath} does not exist, so the boot menu is not refreshed`);
-  const request: DeleteRequest = { kind: 'delete', profile, generations: plan.delete, bootRefresh };
-  const code = await runRequestHere(env, io, request, 'boot', host.name);
+  const code = await deleteHere(ops, io, host.name, plan.delete);
   if (code !== 0) {
     if (args.json) printJson(io, result('failed', []));
     return 1;
@@ -321,7 +312,7 @@ function previewLines(
   plan: PrunePlan,
   byNumber: Map<number, Generation>,
   sizeOf: (n: number) => number | null,
-  freed: FreedEstimate | null,
+  freed: FreedSpace | null,
 ): string[] {
   const lines = [`${hostName}: ${policyText(policy)}`];
   const row = (n: number, last: string): string[] => {
@@ -347,15 +338,23 @@ function previewLines(
   return lines;
 }
 
-/** Carry out a request now, with sudo (and a password asked here) when not root. Exit status. */
-async function runRequestHere(env: Environment, io: Io, request: DeleteRequest, action: 'boot', hostName: string): Promise<number> {
-  const setup = env.rebuild;
-  const isRoot = setup.isRoot || !setup.needsRoot;
-  const sudo = await sudoModeFor(setup, action);
-  const asked = await sudoPassword(io, sudo === 'password', `[sudo] password to delete generations on ${hostName}: `);
+/** Delete now through the service, with a sudo password asked here when it needs one; its lines on stderr. Exit status. */
+async function deleteHere(ops: GenerationOps, io: Io, hostName: string, generations: number[]): Promise<number> {
+  const asked = await sudoPassword(io, await ops.needsPassword(hostName, 'delete'), `[sudo] password to delete generations on ${hostName}: `);
   if (!asked.ok) return 1;
-  let password = asked.password;
-  return runStepsHere(request, sudo, isRoot, (line) => io.err(line), password);
+  let said = false;
+  const result = await ops.deleteGenerations({
+    host: hostName,
+    generations,
+    ...(asked.password !== undefined ? { password: asked.password } : {}),
+    onLine: (line) => {
+      said = true;
+      io.err(redact(line, asked.password));
+    },
+  });
+  if (result.ok) return 0;
+  if (!said) io.err(`error: ${redact(result.message, asked.password)}`);
+  return 1;
 }
 
 // --- rollback ------------------------------------------------------------------------------------
@@ -389,37 +388,33 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
     }
     to = n;
   }
-  const loaded = await loadGenerations(env, io, args.host);
+  const loaded = await loadGenerations(env, io, args.host, deps);
   if (!loaded.ok) return loaded.code;
-  const { host, list, profile } = loaded;
+  const { host, list, profile, ops } = loaded;
   const choice = chooseTarget(list.generations, to);
   if (!choice.ok) {
     io.err(`error: ${choice.message} in ${profile}`);
     return 1;
   }
   const { target, current } = choice;
-  const already =
-    (actionName === 'switch' && target.current && target.running) ||
-    (actionName === 'test' && target.running) ||
-    (actionName === 'boot' && target.current);
-  if (already) {
+  if (isAlreadyDone(target, actionName)) {
     io.out(`${host.name}: generation ${target.generation} is already ${actionName === 'boot' ? 'current (the boot default)' : actionName === 'test' ? 'running' : 'current and running'}; nothing to do`);
     return 0;
   }
 
   // what changes: from the running system (else the current generation) to the target
-  const runningPath = resolved(path.join(env.root, 'run/current-system'));
+  const runningPath = await ops.runningSystem(host.name);
   const running = list.generations.find((g) => g.running) ?? null;
-  const fromPath = runningPath !== null && isSafeAbsolutePath(runningPath) ? runningPath : current ? usableStorePath(current) : null;
+  const fromPath = runningPath ?? usableStorePath(current);
   const fromName = running ? `the running system (generation ${running.generation})` : runningPath !== null ? 'the running system' : current ? `the current generation ${current.generation}` : null;
   if (fromPath !== null && target.storePath !== null) {
-    const d = await diffClosures(deps.runner, fromPath, target.storePath);
+    const d = await ops.diff(host.name, fromPath, target.storePath);
     if (d.ok) {
-      const sizes = await closureSizes(deps.runner, [fromPath, target.storePath]);
-      const sa = sizes.ok ? sizes.value.get(fromPath) : undefined;
-      const sb = sizes.ok ? sizes.value.get(target.storePath) : undefined;
+      const sizes = await ops.closureSizes(host.name, [fromPath, target.storePath]);
+      const sa = sizes.ok ? sizes.value[fromPath] : undefined;
+      const sb = sizes.ok ? sizes.value[target.storePath] : undefined;
       io.out(`Changes from ${fromName ?? fromPath} to generation ${target.generation}:`);
-      for (const line of formatClosureDiff(d.value.diff, { closureSizes: sa !== undefined && sb !== undefined ? { from: sa, to: sb } : null })) io.out(`  ${line}`);
+      for (const line of formatClosureDiff(d.value, { closureSizes: sa !== undefined && sb !== undefined ? { from: sa, to: sb } : null })) io.out(`  ${line}`);
     } else {
       io.err(`warning: no diff: ${d.message}`);
     }
@@ -446,12 +441,14 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
   }
 
   const setup = env.rebuild;
-  const sudo = await sudoModeFor(setup, actionName);
-  const asked = await sudoPassword(io, sudo === 'password', `[sudo] password for ${actionName} on ${host.name}: `);
+  const asked = await sudoPassword(io, await ops.needsPassword(host.name, 'activate'), `[sudo] password for ${actionName} on ${host.name}: `);
   if (!asked.ok) return 1;
-  let password = asked.password;
-  const run = await startActivation(setup, host.name, request, sudo, password);
-  password = undefined;
+  const started = await ops.activate({ host: host.name, generation: target.generation, action: actionName, ...(asked.password !== undefined ? { password: asked.password } : {}) });
+  if (!started.ok) {
+    io.err(`error: ${redact(started.error, asked.password)}`);
+    return 1;
+  }
+  const run = await readRun(setup.stateDir, started.id);
   io.err(startedLine(setup, run.id, `${actionName} ${host.name} to generation ${target.generation}`));
   const code = await followHere(setup, run, io, { echoLog: true });
   if (code === 0 || code === 4) return code;

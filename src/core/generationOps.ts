@@ -9,7 +9,9 @@
 //   delete:      nix-env -p PROFILE --delete-generations N…
 //                ROOT/run/current-system/bin/switch-to-configuration boot   (refresh the boot menu)
 
+import type { PrunePlan } from './keepPolicy.js';
 import type { SudoMode } from './rebuildCommand.js';
+import { isNormalAbsolutePath, isStorePath } from './storePath.js';
 import type { Generation } from './types.js';
 
 export const ACTIVATION_ACTIONS = ['switch', 'boot', 'test'] as const;
@@ -54,11 +56,6 @@ export function parseGenerationNumber(text: string): number | null {
   return Number(text);
 }
 
-/** An absolute path safe to hand to nix-env and exec: no control characters, no `..` segments. */
-export function isSafeAbsolutePath(p: unknown): p is string {
-  return typeof p === 'string' && p.startsWith('/') && p.length < 4096 && !/[\0-\x1f\x7f]/.test(p) && !p.split('/').includes('..');
-}
-
 export function generationLink(profile: string, generation: number): string {
   return `${profile}-${generation}-link`;
 }
@@ -67,7 +64,7 @@ export function generationLink(profile: string, generation: number): string {
 export function validateStepRequest(value: unknown): StepRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StepRequestError('the request is not a JSON object');
   const v = value as Record<string, unknown>;
-  if (!isSafeAbsolutePath(v.profile) || v.profile.endsWith('/')) throw new StepRequestError('"profile" must be an absolute path of a profile link');
+  if (!isNormalAbsolutePath(v.profile) || v.profile === '/') throw new StepRequestError('"profile" must be an absolute path of a profile link');
   const profile = v.profile;
   if (v.kind === 'activate') {
     if (!isGenerationNumber(v.generation)) throw new StepRequestError('"generation" must be a generation number');
@@ -78,7 +75,7 @@ export function validateStepRequest(value: unknown): StepRequest {
     if (!Array.isArray(v.generations) || v.generations.length === 0 || !v.generations.every(isGenerationNumber)) {
       throw new StepRequestError('"generations" must be a non-empty list of generation numbers');
     }
-    if (v.bootRefresh !== null && !isSafeAbsolutePath(v.bootRefresh)) throw new StepRequestError('"bootRefresh" must be an absolute path or null');
+    if (v.bootRefresh !== null && !isNormalAbsolutePath(v.bootRefresh)) throw new StepRequestError('"bootRefresh" must be an absolute path or null');
     const generations = [...new Set(v.generations as number[])].sort((a, b) => a - b);
     return { kind: 'delete', profile, generations, bootRefresh: v.bootRefresh };
   }
@@ -162,4 +159,61 @@ export function activationOutcome(exitCode: number | null): ActivationOutcome {
   if (exitCode === 0) return 'succeeded';
   if (exitCode === 4) return 'partial';
   return 'failed';
+}
+
+/** A generation's system as a store path nix may be given, or null (unreadable, garbage-collected, odd). */
+export function usableStorePath(g: Generation | null | undefined, storeDir?: string): string | null {
+  return g && g.status === 'ok' && isStorePath(g.storePath, storeDir) ? g.storePath : null;
+}
+
+/**
+ * Whether `action` to `target` would change nothing: switch when it is current and running, boot
+ * when it is current (the boot default), test when it is running. The one rule for console and commands.
+ */
+export function isAlreadyDone(target: Pick<Generation, 'current' | 'running'>, action: ActivationAction): boolean {
+  if (action === 'switch') return target.current && target.running;
+  return action === 'boot' ? target.current : target.running;
+}
+
+export interface ActivationChoice {
+  action: ActivationAction;
+  /** why it would change nothing, or null */
+  already: string | null;
+}
+
+const ALREADY: Record<ActivationAction, string> = {
+  switch: 'already current and running',
+  boot: 'already the boot default',
+  test: 'already running',
+};
+
+/** Which of switch/boot/test would change something for `target`. */
+export function activationChoices(target: Pick<Generation, 'current' | 'running'>): ActivationChoice[] {
+  return ACTIVATION_ACTIONS.map((action) => ({ action, already: isAlreadyDone(target, action) ? ALREADY[action] : null }));
+}
+
+/**
+ * The store paths a prune deletes and those it keeps (the kept generations', plus the running and
+ * booted systems), for the closure sizes and the space estimate.
+ */
+export function prunePaths(
+  generations: readonly Generation[],
+  plan: Pick<PrunePlan, 'delete' | 'keep'>,
+  runningAndBooted: readonly string[] = [],
+  storeDir?: string,
+): { deleted: string[]; kept: string[] } {
+  const byNumber = new Map(generations.map((g) => [g.generation, g]));
+  const paths = (numbers: readonly number[]): string[] =>
+    numbers.flatMap((n) => {
+      const p = usableStorePath(byNumber.get(n), storeDir);
+      return p === null ? [] : [p];
+    });
+  const kept = paths(plan.keep.map((k) => k.generation));
+  for (const p of runningAndBooted) if (isStorePath(p, storeDir) && !kept.includes(p)) kept.push(p);
+  return { deleted: paths(plan.delete), kept };
+}
+
+/** The switch-to-configuration that refreshes the boot menu after a delete: `candidate` when it exists and is a usable path. */
+export function bootRefreshFor(candidate: string, exists: boolean): string | null {
+  return exists && isNormalAbsolutePath(candidate) ? candidate : null;
 }

@@ -1,6 +1,6 @@
 import type { ClosureDiff } from '../core/closureDiff.js';
 import { createFuzzyIndex, type FuzzyHit, type FuzzyIndex } from '../core/fuzzy.js';
-import type { ActivationAction } from '../core/generationOps.js';
+import type { ActivationAction, ActivationChoice } from '../core/generationOps.js';
 import type { KeepPolicy, PrunePlan } from '../core/keepPolicy.js';
 import { PANES, type PaneId, type Prefs } from '../core/prefsSchema.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
@@ -56,10 +56,7 @@ export type PendingGenerationOp =
   | { kind: 'delete'; generations: number[] };
 
 /** One choice of the switch confirmation; `already` says why it would change nothing. */
-export interface ActivationChoice {
-  action: ActivationAction;
-  already: string | null;
-}
+export type { ActivationChoice } from '../core/generationOps.js';
 
 /** A question that has the keyboard until it is answered; every one defaults to No. */
 export type Dialog =
@@ -71,7 +68,7 @@ export type Dialog =
   /** switch now / boot next time / test / No, for a generation (the diff stays above it) */
   | { kind: 'confirmActivate'; host: string; target: Generation; running: Generation | null; choices: ActivationChoice[] }
   /** y/N to delete generations (the prune preview stays above it) */
-  | { kind: 'confirmDelete'; host: string; generations: number[] }
+  | { kind: 'confirmDelete'; host: string; generations: number[]; profile: string }
   /** K: keep the newest N and/or those newer than D days */
   | { kind: 'keepPolicy'; host: string; field: 'last' | 'days'; last: string; days: string; error: string | null }
   /** the sudo password for a change to generations */

@@ -1,13 +1,13 @@
 // The console's actions on a host's generations: switch/boot/test to one (diff, confirmation,
 // a detached run in a pane), roll back, compare two, mark and delete, prune by a keep policy,
 // pin. Outside React, driven by the Controller; every change goes through GenerationOps.
-import { chooseTarget, type ActivationAction } from '../core/generationOps.js';
+import { activationChoices, type ActivationAction, chooseTarget, isAlreadyDone, prunePaths, usableStorePath } from '../core/generationOps.js';
 import { type KeepPolicy, planPrune, protections, PrunePolicyError } from '../core/keepPolicy.js';
 import { formatPins, parsePins, pinsOf, togglePin } from '../core/pins.js';
 import type { Prefs } from '../core/prefsSchema.js';
+import { redact } from '../core/redact.js';
 import type { Generation, Host } from '../core/types.js';
 import {
-  type ActivationChoice,
   type AppState,
   type Dialog,
   type DiffSide,
@@ -59,19 +59,6 @@ export function numberRanges(numbers: readonly number[]): string {
 export function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
-/** Which of switch/boot/test would change something for `target` (as rollbackCommand decides). */
-export function activationChoices(target: Generation): ActivationChoice[] {
-  return [
-    { action: 'switch', already: target.current && target.running ? 'already current and running' : null },
-    { action: 'boot', already: target.current ? 'already the boot default' : null },
-    { action: 'test', already: target.running ? 'already running' : null },
-  ];
-}
-
-function usablePath(g: Generation | null | undefined): string | null {
-  return g && g.status === 'ok' && g.storePath !== null && g.storePath.startsWith('/') ? g.storePath : null;
 }
 
 function messageOf(error: unknown): string {
@@ -168,7 +155,7 @@ export class GenerationActions {
     if (!target) return this.ctx.notify('info', 'no generation selected');
     const choice = chooseTarget(usable.generations, target.generation);
     if (!choice.ok) return this.ctx.notify('warn', choice.message);
-    if (target.current && target.running) return this.ctx.notify('info', `generation ${target.generation} is already current and running: nothing to switch`);
+    if (isAlreadyDone(target, 'switch')) return this.ctx.notify('info', `generation ${target.generation} is already current and running: nothing to switch`);
     void this.openDiff(usable.host.name, usable.ops, usable.generations, null, target, 'switch');
   }
 
@@ -223,22 +210,22 @@ export class GenerationActions {
     if (from?.generation === g.generation) return this.ctx.notify('info', `generation ${g.generation} is the marked one: select another to compare with`);
     if (!from && g.running) return this.ctx.notify('info', `generation ${g.generation} is the running system: m marks one to compare with it`);
     for (const side of [from, g]) {
-      if (side && usablePath(side) === null) return this.ctx.notify('warn', `generation ${side.generation} cannot be compared: ${side.problem ?? side.status}`);
+      if (side && usableStorePath(side) === null) return this.ctx.notify('warn', `generation ${side.generation} cannot be compared: ${side.problem ?? side.status}`);
     }
     void this.openDiff(usable.host.name, usable.ops, usable.generations, from, g, 'compare');
   }
 
   private async openDiff(host: string, ops: GenerationOps, generations: Generation[], fromGen: Generation | null, to: Generation, purpose: 'switch' | 'compare'): Promise<void> {
-    const toPath = usablePath(to);
+    const toPath = usableStorePath(to);
     if (toPath === null) return this.ctx.notify('warn', `generation ${to.generation} cannot be read (${to.problem ?? to.status})`);
     let from: DiffSide | null = null;
     if (fromGen) {
-      const p = usablePath(fromGen);
+      const p = usableStorePath(fromGen);
       if (p !== null) from = { generation: fromGen, storePath: p };
     } else {
       // the running system: its generation when the profile has it, else /run/current-system
       const running = generations.find((g) => g.running) ?? null;
-      const p = usablePath(running) ?? (await ops.runningSystem(host).catch(() => null));
+      const p = usableStorePath(running) ?? (await ops.runningSystem(host).catch(() => null));
       if (p !== null) from = { generation: running, storePath: p };
     }
     if (this.ctx.disposed()) return;
@@ -403,12 +390,7 @@ export class GenerationActions {
   private openPrune(host: string, ops: GenerationOps, generations: Generation[], policy: KeepPolicy): void {
     const plan = planPrune(generations, policy, this.ctx.now());
     const byNumber = new Map(generations.map((g) => [g.generation, g]));
-    const paths = (numbers: readonly number[]): string[] => numbers.flatMap((n) => {
-      const p = usablePath(byNumber.get(n));
-      return p === null ? [] : [p];
-    });
-    const deleted = paths(plan.delete);
-    const kept = paths(plan.keep.map((k) => k.generation));
+    const { deleted, kept } = prunePaths(generations, plan);
     const nothing = plan.delete.length === 0;
     this.setView({
       kind: 'prune',
@@ -425,7 +407,7 @@ export class GenerationActions {
       this.ctx.notify('info', `nothing to delete: every generation of ${host} stays · Esc closes`);
       return;
     }
-    this.update((s) => ({ ...s, dialog: { kind: 'confirmDelete', host, generations: plan.delete }, notice: null }));
+    this.update((s) => ({ ...s, dialog: { kind: 'confirmDelete', host, generations: plan.delete, profile: ops.profile(host) }, notice: null }));
     const serial = this.viewSerial;
     void ops
       .closureSizes(host, deleted)
@@ -436,7 +418,7 @@ export class GenerationActions {
           if (!result.ok) return { ...view, sizes: { status: 'error', message: result.message } };
           const bySize: Record<number, number> = {};
           for (const n of plan.delete) {
-            const p = usablePath(byNumber.get(n));
+            const p = usableStorePath(byNumber.get(n));
             const size = p === null ? undefined : result.value[p];
             if (size !== undefined) bySize[n] = size;
           }
@@ -518,7 +500,7 @@ export class GenerationActions {
     }
     if (this.ctx.disposed()) return;
     if (!result.ok) {
-      const error = password ? result.error.split(password).join('***') : result.error;
+      const error = redact(result.error, password);
       return this.ctx.notify('error', `${what} on ${host} not started: ${error}`);
     }
     this.refreshAfter.set(result.id, host);
@@ -542,7 +524,7 @@ export class GenerationActions {
     this.setMarks(host, { compare: marks.compare !== null && generations.includes(marks.compare) ? null : marks.compare, remove: [] });
     await this.reload(host);
     if (!result.ok) {
-      const message = password ? result.message.split(password).join('***') : result.message;
+      const message = redact(result.message, password);
       return this.ctx.notify('error', `deleting ${list} of ${host} failed: ${message}`);
     }
     this.ctx.notify('info', `deleted generation${generations.length === 1 ? '' : 's'} ${list} of ${host} · garbage collection was not run (nixdeck gc)`);

@@ -1,6 +1,6 @@
 // What the console needs to change a host's generations: closure diffs and sizes, starting a
 // switch/boot/test to a generation (a detached run, followed like a rebuild), deleting
-// generations. The real service is src/generationOpsService.ts (nix on this machine); the demo
+// generations. The real service is src/services/generationOps.ts (nix on this machine); the demo
 // supplies a stand-in, tests a fake.
 import type { ClosureDiff } from '../core/closureDiff.js';
 import type { ActivationAction } from '../core/generationOps.js';
@@ -21,6 +21,8 @@ export type GenerationOpKind = 'activate' | 'delete';
 export interface GenerationOps {
   /** why this host's generations cannot be changed from here (e.g. not this machine), or null */
   refusal(host: Host): string | null;
+  /** the host's system profile link, as delete previews name it */
+  profile(host: string): string;
   /** the store path /run/current-system points at, or null when there is none */
   runningSystem(host: string): Promise<string | null>;
   /** `nix store diff-closures FROM TO`, read */
@@ -37,5 +39,5 @@ export interface GenerationOps {
   /** start switching/booting/testing generation N as a detached run; watch it through RunsService.adopt */
   activate(request: { host: string; generation: number; action: ActivationAction; password?: string }): Promise<StartResult>;
   /** delete generations now (then the boot menu is refreshed); the lines say what happened */
-  deleteGenerations(request: { host: string; generations: readonly number[]; password?: string }): Promise<OpResult<{ lines: string[] }>>;
+  deleteGenerations(request: { host: string; generations: readonly number[]; password?: string; onLine?: (line: string) => void }): Promise<OpResult<{ lines: string[] }>>;
 }

@@ -18,12 +18,7 @@ import {
   requestCommands,
   StepRequestError,
   type StepRequest,
-  withSudo,
 } from '../core/generationOps.js';
-import type { SudoMode } from '../core/rebuildCommand.js';
-import { type RebuildSetup, selfCommand } from './rebuilds.js';
-import { startRun } from './runLauncher.js';
-import type { RunInfo } from './runStore.js';
 
 export interface StepOptions {
   /** our own messages (default: a line on standard error) */
@@ -179,41 +174,4 @@ export async function activateMain(args: readonly string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** argv of the step runner for a request, behind sudo when needed. */
-export function activationArgv(request: StepRequest, sudo: SudoMode, isRoot: boolean): { argv: string[]; needsPassword: boolean } {
-  return withSudo([...selfCommand('__activate'), JSON.stringify(request)], sudo, isRoot);
-}
-
-/** Start a switch/boot/test as a detached, supervised run, like a rebuild (it outlives the console). */
-export async function startActivation(setup: RebuildSetup, host: string, request: ActivateRequest, sudo: SudoMode, password?: string): Promise<RunInfo> {
-  const { argv, needsPassword } = activationArgv(request, sudo, setup.isRoot || !setup.needsRoot);
-  return startRun({
-    stateDir: setup.stateDir,
-    host,
-    action: request.action,
-    argv,
-    flakeDir: setup.flakeDir,
-    supervisor: setup.supervisor,
-    ...(needsPassword && password !== undefined ? { password } : {}),
-  });
-}
-
-/**
- * Carry out a request here and now (prune from the command line): in this process when no sudo is
- * needed, else through `sudo … nixdeck __activate`, the password (if any) on its standard input.
- */
-export async function runStepsHere(request: StepRequest, sudo: SudoMode, isRoot: boolean, say: (line: string) => void, password?: string): Promise<number> {
-  if (isRoot || sudo === 'none') return runSteps(request, { say });
-  const { argv, needsPassword } = activationArgv(request, sudo, isRoot);
-  const [file, ...args] = argv;
-  if (file === undefined) return 1;
-  const result = await execa(file, args, {
-    ...(needsPassword && password !== undefined ? { input: `${password}\n` } : { stdin: 'ignore' as const }),
-    stdout: 2,
-    stderr: 'inherit',
-    reject: false,
-  });
-  return result.exitCode ?? 1;
 }

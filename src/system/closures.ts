@@ -9,6 +9,7 @@
 //   nix path-info -r --json P…            the closures' paths with narSize and references
 import { type ClosureDiff, parseDiffClosures } from '../core/closureDiff.js';
 import { summariseNixError } from '../core/hosts.js';
+import { isStorePath } from '../core/storePath.js';
 import type { CommandRunner } from './exec.js';
 
 export type NixResult<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -17,11 +18,6 @@ export type NixResult<T> = { ok: true; value: T } | { ok: false; message: string
 export const NIX_COMMAND = ['--extra-experimental-features', 'nix-command'] as const;
 
 const TIMEOUT_MS = 120_000;
-
-/** A path nix will take as a path: absolute, no control characters, nothing a flake reference would read. */
-export function isUsablePath(p: string): boolean {
-  return p.startsWith('/') && !/[\0-\x1f#?]/.test(p);
-}
 
 /** `/nix/store/abc…-name` and `abc…-name` (2.33+ JSON) → `abc…-name`. */
 export function storeBaseName(p: string): string {
@@ -34,9 +30,9 @@ function failure(what: string, result: { exitCode: number; stderr: string; spawn
   return { ok: false, message: `${what} failed (exit ${result.exitCode}): ${summariseNixError(result.stderr)}` };
 }
 
-/** `nix store diff-closures A B`: A and B are store paths or links to them (absolute). */
+/** `nix store diff-closures A B`: A and B are store paths. */
 export async function diffClosures(runner: CommandRunner, a: string, b: string): Promise<NixResult<{ diff: ClosureDiff; text: string }>> {
-  for (const p of [a, b]) if (!isUsablePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
+  for (const p of [a, b]) if (!isStorePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
   const result = await runner.run('nix', [...NIX_COMMAND, 'store', 'diff-closures', a, b], { timeoutMs: TIMEOUT_MS });
   if (result.spawnError || result.exitCode !== 0) return failure('nix store diff-closures', result);
   return { ok: true, value: { diff: parseDiffClosures(result.stdout), text: result.stdout } };
@@ -82,7 +78,7 @@ export function parsePathInfoJson(text: string): PathInfo[] {
  */
 /** One `nix path-info <flags> --json` over all the paths, checked before they are passed on. */
 async function pathInfo(runner: CommandRunner, flags: readonly string[], paths: readonly string[]): Promise<NixResult<PathInfo[]>> {
-  for (const p of paths) if (!isUsablePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
+  for (const p of paths) if (!isStorePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
   const result = await runner.run('nix', [...NIX_COMMAND, 'path-info', ...flags, '--json', ...paths], { timeoutMs: TIMEOUT_MS });
   if (result.spawnError || result.exitCode !== 0) return failure('nix path-info', result);
   try {

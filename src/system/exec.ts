@@ -12,7 +12,7 @@ export interface CommandResult {
 
 /** Runs a program with an argument array. Local now; an SSH runner implements the same shape. */
 export interface CommandRunner {
-  run(file: string, args: readonly string[], options?: { cwd?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<CommandResult>;
+  run(file: string, args: readonly string[], options?: { cwd?: string; timeoutMs?: number; env?: Record<string, string>; input?: string }): Promise<CommandResult>;
 }
 
 export const localRunner: CommandRunner = {
@@ -20,7 +20,7 @@ export const localRunner: CommandRunner = {
     const result = await execa(file, args, {
       cwd: options.cwd,
       reject: false,
-      stdin: 'ignore',
+      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
       timeout: options.timeoutMs,
       env: options.env,
     });

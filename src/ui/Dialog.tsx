@@ -26,8 +26,6 @@ const CHOICES: { key: string; action: ActivationAction; text: string }[] = [
   { key: 't', action: 'test', text: 'test: activate it now without making it the default (until reboot)' },
 ];
 
-const PROFILE = '/nix/var/nix/profiles/system';
-
 function opText(op: PendingGenerationOp, host: string): string {
   if (op.kind === 'delete') return `delete generation${op.generations.length === 1 ? '' : 's'} ${numberRanges(op.generations)} of ${host}`;
   return `${op.action} ${host} to generation ${op.generation}`;
@@ -125,7 +123,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
           { text: `Delete ${n} generation${n === 1 ? '' : 's'} of ${d.host} (${numberRanges(d.generations)})? y/N`, bold: true, color: 'yellow', key: true },
           { text: 'y delete them · n, Esc or Enter: no', color: 'yellow', key: true },
           { text: space },
-          { text: `runs: nix-env -p ${PROFILE} --delete-generations ${listed}, then refreshes the boot menu`, dim: true },
+          { text: `runs: nix-env -p ${d.profile} --delete-generations ${listed}, then refreshes the boot menu`, dim: true },
           { text: 'What goes and what stays is listed above (j/k scroll it).', dim: true },
         ],
       };

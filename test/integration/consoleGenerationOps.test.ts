@@ -1,4 +1,4 @@
-// The console's GenerationOps (src/generationOpsService.ts) against real profiles made by the real
+// The console's GenerationOps (src/services/generationOps.ts) against real profiles made by the real
 // nix of the test fleet (scripts/test-fleet.sh): diff-closures and path-info for the diff view
 // and the prune preview, a switch started as a detached supervised run and followed by the runs
 // service through adopt(), and a delete with nix-env. Each test works on its own copy of hq's
@@ -12,8 +12,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
-import { createGenerationOps } from '../../src/generationOpsService.js';
-import { createRunsService } from '../../src/runsService.js';
+import { createGenerationOps } from '../../src/services/generationOps.js';
+import { createRunsService } from '../../src/services/runs.js';
 import type { GenerationOps } from '../../src/state/generations.js';
 import type { RunView } from '../../src/state/runs.js';
 import { type Environment, localEnvironment } from '../../src/system/context.js';

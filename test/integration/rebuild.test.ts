@@ -12,7 +12,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunsService } from '../../src/runsService.js';
+import { createRunsService } from '../../src/services/runs.js';
 import type { RunView } from '../../src/state/runs.js';
 import type { RebuildSetup } from '../../src/system/rebuilds.js';
 import { cancelRun } from '../../src/system/runLauncher.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logCommand, rebuildCommand, runsCommand } from '../../src/commands/rebuild.js';
 import { type FakeIo, fakeIo } from '../commands/fakeIo.js';
-import { createRunsService } from '../../src/runsService.js';
+import { createRunsService } from '../../src/services/runs.js';
 import type { RunView } from '../../src/state/runs.js';
 import type { Environment } from '../../src/system/context.js';
 import { historyFile, loadHistory } from '../../src/system/history.js';

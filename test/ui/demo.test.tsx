@@ -5,9 +5,10 @@
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { consoleServices, lazyGenerations } from '../../src/console.js';
+import { consoleServices } from '../../src/console.js';
+import { lazyGenerations } from '../../src/services/lazyServices.js';
 import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
-import { createRunsService } from '../../src/runsService.js';
+import { createRunsService } from '../../src/services/runs.js';
 import { Controller } from '../../src/state/controller.js';
 import type { Environment } from '../../src/system/context.js';
 import { demoEnvironment } from '../../src/demo/demoEnvironment.js';

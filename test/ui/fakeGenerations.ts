@@ -58,6 +58,10 @@ export class FakeGenerationOps implements GenerationOps {
 
   constructor(private readonly runs: FakeRuns | null = null) {}
 
+  profile(_host: string): string {
+    return '/nix/var/nix/profiles/system';
+  }
+
   refusal(host: Host): string | null {
     return this.refusalFor(host);
   }

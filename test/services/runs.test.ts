@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/state/runs.js';
-import { createRunsService } from '../../src/runsService.js';
+import { createRunsService } from '../../src/services/runs.js';
 import { loadHistory } from '../../src/system/history.js';
 import type { RebuildSetup } from '../../src/system/rebuilds.js';
 

@@ -1,14 +1,14 @@
 // The console's RunsService over the real run layer: detached runs in the state folder, their
 // logs followed into progress trackers, the ETA from history.jsonl.
 import path from 'node:path';
-import { estimateRemaining, transferOf } from './core/eta.js';
-import type { RebuildAction } from './core/rebuildCommand.js';
-import type { RunPhase, RunsService, RunView } from './state/runs.js';
-import { type History, loadHistory, runKey } from './system/history.js';
-import { cancelRun } from './system/runLauncher.js';
-import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from './system/rebuilds.js';
-import { listRuns, LOG_FILE, type RunInfo, runInfoAt, runsDir } from './system/runStore.js';
-import { runKindOf, summaryOf, type TrackedRun, trackRun } from './system/runTracking.js';
+import { estimateRemaining, transferOf } from '../core/eta.js';
+import type { RebuildAction } from '../core/rebuildCommand.js';
+import type { RunPhase, RunsService, RunView } from '../state/runs.js';
+import { type History, loadHistory, runKey } from '../system/history.js';
+import { cancelRun } from '../system/runLauncher.js';
+import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from '../system/rebuilds.js';
+import { listRuns, LOG_FILE, type RunInfo, runInfoAt, runsDir } from '../system/runStore.js';
+import { runKindOf, summaryOf, type TrackedRun, trackRun } from '../system/runTracking.js';
 
 /** Finished runs offered again at start: those that ended in the last day. */
 const RECENT_MS = 24 * 3_600_000;

@@ -1,25 +1,27 @@
 // The console's GenerationOps: closure diffs and sizes from nix, a switch/boot/test to a
 // generation as a detached run (the `__activate` step runner under the run supervisor, followed
-// by the runs service through adopt()), and deleting generations. This machine only for now; the
-// same "not reachable yet" as the generations pane for any other host.
+// by the runs service through adopt()), and deleting generations. The service is made for one
+// host and runs its commands through that host's executor; it is this machine for now, with the
+// same "not reachable yet" as the generations pane for any other host. The commands (diff,
+// rollback, prune) and the console both go through it.
 //
 // The demo's version (createDemoGenerationOps) has no nix: its diffs, sizes and activations come
 // from demo/demoGenerations.ts and change only the demo's own folder.
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import { notReachableYet } from './core/hosts.js';
-import { parseDiffClosures } from './core/closureDiff.js';
-import { type ActivateRequest, type DeleteRequest, isSafeAbsolutePath, type StepRequest, withSudo } from './core/generationOps.js';
-import type { SudoMode } from './core/rebuildCommand.js';
-import type { FreedSpace, GenerationOps, OpResult } from './state/generations.js';
-import { generationChangeRefusal } from './state/hostRules.js';
-import { closureSizes, diffClosures, estimateFreed } from './system/closures.js';
-import type { Environment } from './system/context.js';
-import { type CommandRunner, localRunner } from './system/exec.js';
-import { SYSTEM_PROFILE } from './system/profileReader.js';
-import { type RebuildSetup, selfCommand, sudoModeFor } from './system/rebuilds.js';
-import { startRun } from './system/runLauncher.js';
+import { notReachableYet } from '../core/hosts.js';
+import { parseDiffClosures } from '../core/closureDiff.js';
+import { type ActivateRequest, bootRefreshFor, type DeleteRequest, type StepRequest, withSudo } from '../core/generationOps.js';
+import type { SudoMode } from '../core/rebuildCommand.js';
+import { isNormalAbsolutePath, isStorePath } from '../core/storePath.js';
+import type { FreedSpace, GenerationOps, OpResult } from '../state/generations.js';
+import { generationChangeRefusal } from '../state/hostRules.js';
+import { closureSizes, diffClosures, estimateFreed } from '../system/closures.js';
+import type { Environment } from '../system/context.js';
+import { type Executor, localExecutor, runnerOf } from '../system/executor.js';
+import { type RebuildSetup, selfCommand, sudoModeFor } from '../system/rebuilds.js';
+import { startRun } from '../system/runLauncher.js';
+import { profileOf, rootOf } from './profile.js';
 
 /** How long a delete may take before it is given up on (nix-env and the boot menu). */
 const DELETE_TIMEOUT_MS = 10 * 60_000;
@@ -44,54 +46,50 @@ function failureOf(lines: readonly string[], exitCode: number | undefined): stri
   return last ?? `the step runner ended with ${exitCode === undefined ? 'no exit status' : `exit ${exitCode}`}`;
 }
 
-/**
- * Run a step request to its end in a child process (never in this one: nix-env's and
- * switch-to-configuration's output would land on the console's screen), behind sudo when needed,
- * and collect what it printed.
- */
-async function runStepsCaptured(argv: readonly string[], password: string | undefined): Promise<{ exitCode: number | undefined; lines: string[] }> {
-  const [file, ...args] = argv;
-  if (file === undefined) return { exitCode: undefined, lines: ['error: empty command'] };
-  const result = await execa(file, args, {
-    ...(password !== undefined ? { input: `${password}\n` } : { stdin: 'ignore' as const }),
-    all: true,
-    reject: false,
-    timeout: DELETE_TIMEOUT_MS,
+/** The running and booted systems under `root`, as store paths. */
+export function runningAndBooted(root: string): string[] {
+  return ['run/current-system', 'run/booted-system'].flatMap((p) => {
+    const r = resolved(path.join(root, p));
+    return r !== null && isStorePath(r) ? [r] : [];
   });
-  const lines = (typeof result.all === 'string' ? result.all : '').split('\n').filter((l) => l.trim() !== '');
-  if (result.exitCode === undefined && result.code === 'ENOENT') lines.push(`error: ${file} not found`);
-  return { exitCode: result.exitCode, lines };
+}
+
+/** The boot refresh of a delete under `root`, and the warning when there is none. */
+export function bootRefreshUnder(root: string): { bootRefresh: string | null; warning: string | null } {
+  const candidate = path.join(root, 'run/current-system/bin/switch-to-configuration');
+  const bootRefresh = bootRefreshFor(candidate, resolved(candidate) !== null);
+  return { bootRefresh, warning: bootRefresh === null ? `warning: ${candidate} does not exist, so the boot menu is not refreshed` : null };
 }
 
 export interface GenerationOpsOptions {
-  /** runs nix (default: here, with execa) */
-  runner?: CommandRunner;
+  /** the host whose generations these are (default: this machine) */
+  host?: string;
+  /** runs the host's commands (default: local processes) */
+  executor?: Executor;
   /** the argv prefix of `nixdeck __activate` (default: this program; tests run it from source) */
   stepRunner?: readonly string[];
 }
 
-/** The real operations, with nix on this machine (under --root). */
+/** The real operations, with nix on the service's host (this machine, under --root). */
 export function createGenerationOps(env: Environment, options: GenerationOpsOptions = {}): GenerationOps {
-  const runner = options.runner ?? localRunner;
+  const own = options.host ?? env.hostname;
+  const executor = options.executor ?? localExecutor;
+  const runner = runnerOf(executor);
   const stepRunner = options.stepRunner ?? selfCommand('__activate');
   const setup = env.rebuild;
-  const profile = path.join(env.root, SYSTEM_PROFILE);
+  const profile = profileOf(env, own, false);
   const isRoot = setup.isRoot || !setup.needsRoot;
-  const runningAndBooted = (): string[] =>
-    ['run/current-system', 'run/booted-system'].flatMap((p) => {
-      const r = resolved(path.join(env.root, p));
-      return r !== null && isSafeAbsolutePath(r) ? [r] : [];
-    });
-  const refusalFor = (host: string): string | null =>
-    host === env.hostname ? null : notReachableYet(host, env.hostname);
+  const refusalFor = (host: string): string | null => (host === own ? null : notReachableYet(host, env.hostname));
   const password = (host: string, sudo: SudoMode, given: string | undefined): string | null =>
     sudo === 'password' && given === undefined ? `sudo needs a password to change the generations of ${host}` : null;
 
   return {
     refusal: (host) => (host.local ? null : refusalFor(host.name)),
+    profile: () => profile,
     async runningSystem(host) {
       if (refusalFor(host)) return null;
-      return runningAndBooted()[0] ?? null;
+      const running = resolved(path.join(env.root, 'run/current-system'));
+      return isStorePath(running) ? running : null;
     },
     async diff(host, from, to) {
       const refused = refusalFor(host);
@@ -108,7 +106,7 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
     async estimateFreed(host, deleted, kept): Promise<OpResult<FreedSpace>> {
       const refused = refusalFor(host);
       if (refused) return { ok: false, message: refused };
-      return estimateFreed(runner, deleted, [...kept, ...runningAndBooted()]);
+      return estimateFreed(runner, deleted, [...kept, ...runningAndBooted(env.root)]);
     },
     async needsPassword(host, op) {
       if (refusalFor(host)) return false;
@@ -117,13 +115,13 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
     async activate({ host, generation, action, password: given }) {
       const refused = refusalFor(host);
       if (refused) return { ok: false, error: refused };
-      if (!isSafeAbsolutePath(profile)) return { ok: false, error: `the profile path ${JSON.stringify(profile)} cannot be used` };
+      if (!isNormalAbsolutePath(profile)) return { ok: false, error: `the profile path ${JSON.stringify(profile)} cannot be used` };
       try {
         const sudo = await sudoModeFor(setup, action);
         const missing = password(host, sudo, given);
         if (missing) return { ok: false, error: missing };
         const request: ActivateRequest = { kind: 'activate', profile, generation, action };
-        // as startActivation does, with our step runner: a detached, supervised run like a rebuild
+        // a detached, supervised run like a rebuild
         const { argv, needsPassword } = withSudo([...stepRunner, JSON.stringify(request)], sudo, isRoot);
         const run = await startRun({
           stateDir: setup.stateDir,
@@ -139,20 +137,23 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
         return { ok: false, error: messageOf(error) };
       }
     },
-    async deleteGenerations({ host, generations, password: given }) {
+    async deleteGenerations({ host, generations, password: given, onLine }) {
       const refused = refusalFor(host);
       if (refused) return { ok: false, message: refused };
-      const bootRefreshPath = path.join(env.root, 'run/current-system/bin/switch-to-configuration');
-      const bootRefresh = resolved(bootRefreshPath) !== null && isSafeAbsolutePath(bootRefreshPath) ? bootRefreshPath : null;
+      const { bootRefresh, warning } = bootRefreshUnder(env.root);
       const request: DeleteRequest = { kind: 'delete', profile, generations: [...generations].sort((a, b) => a - b), bootRefresh };
       try {
         const sudo = await sudoModeFor(setup, 'boot');
         const missing = password(host, sudo, given);
         if (missing) return { ok: false, message: missing };
+        const lines = warning ? [warning] : [];
+        // never in this process: nix-env's and switch-to-configuration's output would land on the console's screen
         const { argv, needsPassword } = withSudo([...stepRunner, JSON.stringify(request)], sudo, isRoot);
-        const { exitCode, lines } = await runStepsCaptured(argv, needsPassword ? given : undefined);
-        if (bootRefresh === null) lines.push(`warning: ${bootRefreshPath} does not exist, so the boot menu was not refreshed`);
-        return exitCode === 0 ? { ok: true, value: { lines } } : { ok: false, message: failureOf(lines, exitCode) };
+        const result = await executor.run(argv, { timeoutMs: DELETE_TIMEOUT_MS, ...(needsPassword && given !== undefined ? { input: `${given}\n` } : {}) });
+        lines.push(...`${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.trim() !== ''));
+        if (result.spawnError) lines.push(`error: ${result.spawnError}`);
+        for (const line of lines) onLine?.(line);
+        return result.code === 0 && !result.spawnError ? { ok: true, value: { lines } } : { ok: false, message: failureOf(lines, result.code) };
       } catch (error) {
         return { ok: false, message: messageOf(error) };
       }
@@ -168,11 +169,9 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
  */
 export function createDemoGenerationOps(env: Environment, stepRunner: readonly string[] = selfCommand('__demo-activate')): GenerationOps {
   const setup: RebuildSetup = env.rebuild;
-  // the demo fleet writes every host's root beside the local one: <demo>/hosts/<name>
-  const hostsDir = path.dirname(env.root);
-  const rootOf = (host: string): string => path.join(hostsDir, host);
-  const profileOf = (host: string): string => path.join(rootOf(host), SYSTEM_PROFILE);
-  const demo = import('./demo/demoGenerations.js');
+  const demoRoot = (host: string): string => rootOf(env, host, true);
+  const demoProfile = (host: string): string => profileOf(env, host, true);
+  const demo = import('../demo/demoGenerations.js');
   const toplevels = async (paths: readonly string[]) => {
     const { readDemoToplevel } = await demo;
     return paths.map((p) => readDemoToplevel(p));
@@ -181,8 +180,9 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
   const changeRefusal = (host: string): string | null => generationChangeRefusal({ name: host, local: host === env.hostname }, env.hostname);
   return {
     refusal: () => null,
+    profile: demoProfile,
     async runningSystem(host) {
-      return resolved(path.join(rootOf(host), 'run/current-system'));
+      return resolved(path.join(demoRoot(host), 'run/current-system'));
     },
     async diff(_host, from, to) {
       const { demoDiffText } = await demo;
@@ -202,10 +202,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     },
     async estimateFreed(host, deleted, kept) {
       const { demoFreed } = await demo;
-      const running = ['run/current-system', 'run/booted-system'].flatMap((p) => {
-        const r = resolved(path.join(rootOf(host), p));
-        return r === null ? [] : [r];
-      });
+      const running = runningAndBooted(demoRoot(host));
       const present = <T>(xs: (T | null)[]): T[] => xs.filter((x): x is T => x !== null);
       return { ok: true, value: demoFreed(present(await toplevels(deleted)), present(await toplevels([...kept, ...running]))) };
     },
@@ -213,7 +210,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     async activate({ host, generation, action }) {
       const refused = changeRefusal(host);
       if (refused) return { ok: false, error: refused };
-      const request: StepRequest = { kind: 'activate', profile: profileOf(host), generation, action };
+      const request: StepRequest = { kind: 'activate', profile: demoProfile(host), generation, action };
       try {
         const run = await startRun({
           stateDir: setup.stateDir,
@@ -228,18 +225,21 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
         return { ok: false, error: messageOf(error) };
       }
     },
-    async deleteGenerations({ host, generations }) {
+    async deleteGenerations({ host, generations, onLine }) {
       const refused = changeRefusal(host);
       if (refused) return { ok: false, message: refused };
       const { demoDelete } = await demo;
       const lines: string[] = [];
       const request: DeleteRequest = {
         kind: 'delete',
-        profile: profileOf(host),
+        profile: demoProfile(host),
         generations: [...generations].sort((a, b) => a - b),
-        bootRefresh: path.join(rootOf(host), 'run/current-system/bin/switch-to-configuration'),
+        bootRefresh: path.join(demoRoot(host), 'run/current-system/bin/switch-to-configuration'),
       };
-      const code = demoDelete(request, (line) => lines.push(line));
+      const code = demoDelete(request, (line) => {
+        lines.push(line);
+        onLine?.(line);
+      });
       return code === 0 ? { ok: true, value: { lines } } : { ok: false, message: failureOf(lines, code) };
     },
   };

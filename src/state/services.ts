@@ -1,0 +1,27 @@
+import type { Prefs } from '../core/prefsSchema.js';
+import type { GenerationList, Host, ParsedTodo } from '../core/types.js';
+import type { FlakeHostsResult } from '../system/hostsDiscovery.js';
+import type { TodoReadResult, TodoSnapshot, ToggleOutcome } from '../system/todoFile.js';
+import type { GenerationOps } from './generations.js';
+import type { RunsService } from './runs.js';
+
+export type GenerationsResult = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
+
+/** Everything the console needs from the outside world, injected so tests and the demo can swap it. */
+export interface Services {
+  hostname: string;
+  listFolderHosts(flakeDir: string): Promise<string[]>;
+  evalFlakeHosts(flakeDir: string): Promise<FlakeHostsResult>;
+  /** the flake's hosts as last evaluated, shown until the evaluation confirms them; null when unknown */
+  cachedFlakeHosts?(flakeDir: string): Promise<string[] | null>;
+  readGenerations(host: Host): Promise<GenerationsResult>;
+  readTodos(file: string): Promise<TodoReadResult>;
+  setTodoDone(snapshot: TodoSnapshot, todo: ParsedTodo, done: boolean): Promise<ToggleOutcome>;
+  savePrefs(changes: Partial<Prefs>): void;
+  /** rebuild runs; without it the run keys say that runs are not available */
+  runs?: RunsService;
+  /** switch to, compare and delete generations; without it those keys say they are not available */
+  generations?: GenerationOps;
+  /** ring the terminal bell; called when a watched run ends and the `bell` preference is on */
+  bell?(): void;
+}
