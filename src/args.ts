@@ -43,24 +43,53 @@ export class UsageError extends Error {
  * subcommand parser, so that its start does not load it; anything else goes to commandLine.ts.
  */
 export async function parseInvocation(argv: readonly string[]): Promise<Invocation> {
-  const console = plainConsole(argv);
-  if (console) return console;
+  const simple = plainConsole(argv) ?? plainReadCommand(argv);
+  if (simple) return simple;
   return (await import('./commandLine.js')).parseCommandLine(argv);
 }
 
+const GLOBAL_OPTIONS = {
+  flake: { type: 'string' },
+  root: { type: 'string' },
+  file: { type: 'string' },
+  demo: { type: 'boolean' },
+  ascii: { type: 'boolean' },
+} as const;
+
 function plainConsole(argv: readonly string[]): Invocation | null {
+  const parsed = plainParse(argv, false);
+  return parsed && { kind: 'console', options: parsed.options };
+}
+
+/**
+ * `hosts`, `generations [HOST]` and `todos` with only their own and the global options after the
+ * command's name, as the full parser would read them; anything else (help, a mistake, `--`,
+ * options before the command) goes to the full parser, which says what is wrong.
+ */
+function plainReadCommand(argv: readonly string[]): Invocation | null {
+  const [command, ...rest] = argv;
+  if (command !== 'hosts' && command !== 'generations' && command !== 'todos') return null;
+  if (rest.includes('--')) return null;
+  const parsed = plainParse(rest, true);
+  if (!parsed) return null;
+  const { options, json, positionals } = parsed;
+  if (command === 'generations') {
+    const [host, ...more] = positionals;
+    if (more.length > 0 || host === '') return null;
+    return { kind: 'generations', options, json, ...(host !== undefined ? { host } : {}) };
+  }
+  if (positionals.length > 0) return null;
+  return { kind: command, options, json };
+}
+
+/** The global options (and `--json` when `withJson`) by node's own parser; null when it would not do. */
+function plainParse(args: readonly string[], withJson: boolean): { options: GlobalOptions; json: boolean; positionals: string[] } | null {
   try {
-    const { values } = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: withJson,
       strict: true,
-      options: {
-        flake: { type: 'string' },
-        root: { type: 'string' },
-        file: { type: 'string' },
-        demo: { type: 'boolean', default: false },
-        ascii: { type: 'boolean', default: false },
-      },
+      options: withJson ? { ...GLOBAL_OPTIONS, json: { type: 'boolean' } } : GLOBAL_OPTIONS,
     });
     // an empty path is reported by the full parser
     if (values.flake === '' || values.root === '' || values.file === '') return null;
@@ -71,7 +100,7 @@ function plainConsole(argv: readonly string[]): Invocation | null {
       demo: values.demo ?? false,
       ascii: values.ascii ?? false,
     };
-    return { kind: 'console', options };
+    return { options, json: 'json' in values && values.json === true, positionals };
   } catch {
     return null;
   }

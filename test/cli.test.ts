@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInvocation, UsageError } from '../src/args.js';
+import { parseCommandLine } from '../src/commandLine.js';
 import type { Io } from '../src/commands/io.js';
 import { main } from '../src/main.js';
 import { fakeIo } from './commands/fakeIo.js';
@@ -65,6 +66,24 @@ describe('argument parsing', () => {
     expect(await parseInvocation(['config', 'set', 'flake', '--demo'])).toMatchObject({ value: '--demo', options: { demo: false } });
     expect(await parseInvocation(['config', 'set', 'rebuildFlags', '--help'])).toMatchObject({ value: '--help' });
   });
+  // hosts, generations and todos are read without the full parser when their words are plain
+  it.each([
+    ['todos', '--json', '--file', '/t.md'],
+    ['todos', '--file=/t.md', '--demo', '--ascii', '--json', '--json'],
+    ['todos', '--file', 'a', '--file', 'b'],
+    ['todos'],
+    ['hosts', '--flake', '/f', '--root', '/r'],
+    ['hosts', '--json', '--demo'],
+    ['generations'],
+    ['generations', 'hq', '--json', '--root', '/r'],
+    ['generations', '--json', 'hq'],
+    ['generations', '-'],
+    ['generations', '--', 'hq'],
+    ['generations', ''],
+    ['todos', '--file', '--json'],
+  ])('reads %j as the full parser does', async (...argv) => {
+    expect(await parseInvocation(argv)).toEqual(parseCommandLine(argv));
+  });
   it.each([
     [['--nope'], 'nixdeck'],
     [['bogus'], 'nixdeck'],
@@ -78,6 +97,11 @@ describe('argument parsing', () => {
     [['--flake'], 'nixdeck'],
     [['hosts', '--flake', ''], 'nixdeck hosts'],
     [['--json'], 'nixdeck'],
+    [['todos', '--json=1'], 'nixdeck todos'],
+    [['todos', 'x'], 'nixdeck todos'],
+    [['generations', 'a', 'b'], 'nixdeck generations'],
+    [['generations', '-x'], 'nixdeck generations'],
+    [['todos', '--file='], 'nixdeck todos'],
   ])('rejects %j, pointing to the help of %s', async (argv, command) => {
     const error = await parseInvocation(argv).then(
       () => null,

@@ -1,5 +1,5 @@
 import { visibleText } from '../core/displayText.js';
-import { findTodo, publicTodo } from '../core/todos.js';
+import { findTodo, publicTodo } from '../core/todoLookup.js';
 import { readTodoFile, setTodoDone } from '../system/todoFile.js';
 import { type Io, printJson } from './io.js';
 

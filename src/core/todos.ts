@@ -5,6 +5,7 @@ import { FNV_OFFSET, fnv1a, hashHex } from './todoId.js';
 import type { ParsedTodo, SectionProgress, Todo } from './types.js';
 
 export { todoId } from './todoId.js';
+export { findTodo, MIN_ID_PREFIX, publicTodo, type TodoLookup } from './todoLookup.js';
 
 /**
  * The block parser of CommonMark (markdown-it, raw HTML on so that comments and HTML blocks
@@ -20,8 +21,7 @@ Object.assign(md.options, { maxNesting: 1000 });
 md.validateLink = () => true;
 md.normalizeLinkText = (text) => text;
 
-/** Changes whenever the parser's output for some file would: stored parse results are dropped. */
-export const TODO_PARSER_VERSION = 2;
+export { TODO_PARSER_VERSION } from './todoParserVersion.js';
 
 /** `- [ ]`, `* [x]`, `+ [X]`, `1. [ ]`, `1) [ ]`: the innermost marker of an item's first line. */
 const CHECKBOX_AFTER_MARKER = /(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\]/;
@@ -248,37 +248,4 @@ export function sectionProgress(todos: readonly Todo[]): SectionProgress[] {
     if (todo.done) entry.done++;
   }
   return [...bySection.values()];
-}
-
-/** Strip the fields only the parser needs; this is the JSON contract. */
-export function publicTodo(todo: ParsedTodo): Todo {
-  return { id: todo.id, text: todo.text, done: todo.done, section: todo.section, line: todo.line, file: todo.file };
-}
-
-export type TodoLookup =
-  | { ok: true; todo: ParsedTodo }
-  | { ok: false; reason: 'none' | 'ambiguous'; candidates: ParsedTodo[] };
-
-/** Shortest id prefix `todo done` accepts (ids are 8 hex digits). */
-export const MIN_ID_PREFIX = 4;
-
-/**
- * Find a todo by exact id, else by a unique id prefix (at least {@link MIN_ID_PREFIX} hex
- * digits, as `nixdeck log` takes run ids), else by a case-insensitive substring of its text
- * that matches one todo.
- */
-export function findTodo(todos: readonly ParsedTodo[], query: string): TodoLookup {
-  const byId = todos.find((t) => t.id === query);
-  if (byId) return { ok: true, todo: byId };
-  const lower = query.toLowerCase();
-  if (lower.length >= MIN_ID_PREFIX && /^[0-9a-f]+$/.test(lower)) {
-    const prefixed = todos.filter((t) => t.id.startsWith(lower));
-    if (prefixed.length === 1 && prefixed[0]) return { ok: true, todo: prefixed[0] };
-    if (prefixed.length > 1) return { ok: false, reason: 'ambiguous', candidates: prefixed };
-  }
-  const hits = todos.filter((t) => t.text.toLowerCase().includes(lower));
-  const exact = hits.filter((t) => t.text.toLowerCase() === lower);
-  if (exact.length === 1 && exact[0]) return { ok: true, todo: exact[0] };
-  if (hits.length === 1 && hits[0]) return { ok: true, todo: hits[0] };
-  return { ok: false, reason: hits.length === 0 ? 'none' : 'ambiguous', candidates: hits };
 }

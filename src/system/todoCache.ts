@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TODO_PARSER_VERSION } from '../core/todos.js';
+import { TODO_PARSER_VERSION } from '../core/todoParserVersion.js';
 import type { ParsedTodo } from '../core/types.js';
 import { VERSION } from '../version.js';
 import { cacheDir } from './toplevelCache.js';

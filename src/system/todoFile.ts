@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { parseTodos, todoParseSteps } from '../core/todos.js';
 import { applyToggle, planToggle } from '../core/todoToggle.js';
 import type { ParsedTodo } from '../core/types.js';
 import { CACHED_FROM_BYTES, fileTodoCache, type TodoCache } from './todoCache.js';
@@ -50,7 +48,9 @@ export async function readTodoFile(file: string, options: ReadOptions = {}): Pro
   const pause = options.letOthersRun === false ? undefined : pauser();
   let todos = cache ? await cache.get(file, digest, pause) : null;
   if (!todos) {
-    todos = pause ? await parseLettingOthersRun(source, file, pause) : parseTodos(source, file);
+    // the parser is loaded only here: a read that finds its result stored does without it
+    const { parseTodos, todoParseSteps } = await import('../core/todos.js');
+    todos = pause ? await parseLettingOthersRun(todoParseSteps(source, file), pause) : parseTodos(source, file);
     await cache?.put(file, digest, todos);
   }
   return { ok: true, snapshot: { file, bytes, source, todos, mtimeMs, size: bytes.length, sha1: digest } };
@@ -69,8 +69,7 @@ function pauser(): () => Promise<void> {
   };
 }
 
-async function parseLettingOthersRun(source: string, file: string, pause: () => Promise<void>): Promise<ParsedTodo[]> {
-  const steps = todoParseSteps(source, file);
+async function parseLettingOthersRun(steps: Generator<void, ParsedTodo[], void>, pause: () => Promise<void>): Promise<ParsedTodo[]> {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -139,6 +138,8 @@ export async function setTodoDone(snapshot: TodoSnapshot, todo: ParsedTodo, done
   let mtimeMs: number;
   try {
     const mode = (await stat(snapshot.file)).mode & 0o7777;
+    // loaded here: only a tick writes, and a read should not pay for it (and its signal handlers)
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(snapshot.file, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { mode, fsync: true });
     mtimeMs = (await stat(snapshot.file)).mtimeMs;
   } catch (error) {
