@@ -5,7 +5,7 @@ import { activationChoices, type ActivationAction, chooseTarget, isAlreadyDone, 
 import { type KeepPolicy, planPrune, protections, PrunePolicyError } from '../core/keepPolicy.js';
 import { formatPins, parsePins, pinsOf, togglePin } from '../core/pins.js';
 import type { Prefs } from '../core/prefsSchema.js';
-import { redact } from '../core/redact.js';
+import { joinWords } from '../core/generationWords.js';
 import type { Generation, Host } from '../core/types.js';
 import {
   type AppState,
@@ -19,8 +19,10 @@ import {
   type PendingGenerationOp,
   selectedHostOf,
 } from './appState.js';
+import { GenerationChanges } from './generationChanges.js';
 import type { GenerationOps } from './generations.js';
 import { generationChangeRefusal } from './hostRules.js';
+import { reduceWindow } from './listWindow.js';
 import type { RunsService, RunView } from './runs.js';
 import type { Store } from './store.js';
 
@@ -40,43 +42,22 @@ export interface GenerationContext {
   openRun(id: string): void;
 }
 
-/** `39, 40, 41, 43` → `39-41, 43`: generation numbers in a short form, ascending. */
-export function numberRanges(numbers: readonly number[]): string {
-  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && (sorted[j + 1] ?? 0) === (sorted[j] ?? 0) + 1) j++;
-    const from = sorted[i];
-    const to = sorted[j];
-    parts.push(j - i >= 2 ? `${from}-${to}` : j > i ? `${from}, ${to}` : `${from}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-}
-
-/** `current and running`, `current, running and booted` */
-export function joinWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export class GenerationActions {
-  /** activation runs whose end reloads a host's generations: run id → host name */
-  private readonly refreshAfter = new Map<string, string>();
-  /** hosts a change is being started on, so a second key does not start another */
-  private readonly busy = new Set<string>();
+  /** starting the switches and deletions the questions agreed to */
+  private readonly changes: GenerationChanges;
   /** bumped whenever the view changes, so a late answer for an old view is dropped */
   private viewSerial = 0;
   /** rows the view scrolls and how many lines it has, reported by the view, for paging and clamping */
   private viewRows = 10;
   private viewLines = Number.MAX_SAFE_INTEGER;
 
-  constructor(private readonly ctx: GenerationContext) {}
+  constructor(private readonly ctx: GenerationContext) {
+    this.changes = new GenerationChanges(ctx);
+  }
 
   private get state(): AppState {
     return this.ctx.store.get();
@@ -280,7 +261,7 @@ export class GenerationActions {
     if (choice.already) return this.ctx.notify('info', `${action} changes nothing: generation ${dialog.target.generation} is ${choice.already}`);
     this.setDialog(null);
     this.setView(null);
-    void this.prepare(dialog.host, { kind: 'activate', generation: dialog.target.generation, action });
+    void this.changes.prepare(dialog.host, { kind: 'activate', generation: dialog.target.generation, action });
   }
 
   // ---- marks, pins, deletion ------------------------------------------------------------------
@@ -439,115 +420,27 @@ export class GenerationActions {
     if (d?.kind !== 'confirmDelete') return;
     this.setDialog(null);
     this.setView(null);
-    void this.prepare(d.host, { kind: 'delete', generations: d.generations });
-  }
-
-  // ---- carrying a change out --------------------------------------------------------------------
-
-  /** Ask the service whether sudo wants a password; then the password field, or go at once. */
-  private async prepare(host: string, op: PendingGenerationOp): Promise<void> {
-    const ops = this.ctx.ops;
-    if (!ops) return;
-    if (this.busy.has(host)) return this.ctx.notify('warn', `a change to ${host}'s generations is being started already`);
-    this.busy.add(host);
-    let needs: boolean;
-    try {
-      needs = await ops.needsPassword(host, op.kind);
-    } catch (error) {
-      this.busy.delete(host);
-      return this.ctx.notify('error', `${opWords(op)} on ${host} not started: ${messageOf(error)}`);
-    }
-    if (this.ctx.disposed()) return;
-    if (needs) {
-      // the host stays busy until the password is given or the field is left
-      this.update((s) => ({ ...s, dialog: { kind: 'opPassword', host, op, length: 0 }, overlay: 'none' }));
-      return;
-    }
-    await this.carryOut(host, op);
+    void this.changes.prepare(d.host, { kind: 'delete', generations: d.generations });
   }
 
   /** The password field was left: nothing happens. */
   passwordDismissed(host: string, op: PendingGenerationOp): void {
-    this.busy.delete(host);
-    this.ctx.notify('info', `${opWords(op)} on ${host}: nothing was changed`);
+    this.changes.passwordDismissed(host, op);
   }
 
   /** Enter in the password field. */
   passwordGiven(host: string, op: PendingGenerationOp, password: string): void {
-    void this.carryOut(host, op, password);
-  }
-
-  private async carryOut(host: string, op: PendingGenerationOp, password?: string): Promise<void> {
-    const ops = this.ctx.ops;
-    if (!ops) return;
-    this.busy.add(host);
-    try {
-      if (op.kind === 'activate') await this.activate(ops, host, op, password);
-      else await this.remove(ops, host, op.generations, password);
-    } finally {
-      this.busy.delete(host);
-    }
-  }
-
-  private async activate(ops: GenerationOps, host: string, op: Extract<PendingGenerationOp, { kind: 'activate' }>, password?: string): Promise<void> {
-    const what = `${op.action} to generation ${op.generation}`;
-    this.ctx.notify('info', `starting ${what} on ${host}…`);
-    let result: Awaited<ReturnType<GenerationOps['activate']>>;
-    try {
-      result = await ops.activate({ host, generation: op.generation, action: op.action, ...(password !== undefined ? { password } : {}) });
-    } catch (error) {
-      result = { ok: false, error: messageOf(error) };
-    }
-    if (this.ctx.disposed()) return;
-    if (!result.ok) {
-      const error = redact(result.error, password);
-      return this.ctx.notify('error', `${what} on ${host} not started: ${error}`);
-    }
-    this.refreshAfter.set(result.id, host);
-    const adopted = this.ctx.runs ? await this.ctx.runs.adopt(result.id).catch(() => false) : false;
-    if (this.ctx.disposed()) return;
-    if (adopted) this.ctx.openRun(result.id);
-    this.ctx.notifyRun(result.id, 'info', adopted ? `${what} started on ${host}` : `${what} started on ${host} (run ${result.id}); its pane could not be opened`);
-  }
-
-  private async remove(ops: GenerationOps, host: string, generations: number[], password?: string): Promise<void> {
-    const list = numberRanges(generations);
-    this.ctx.notify('info', `deleting generation${generations.length === 1 ? '' : 's'} ${list} of ${host}…`);
-    let result: Awaited<ReturnType<GenerationOps['deleteGenerations']>>;
-    try {
-      result = await ops.deleteGenerations({ host, generations, ...(password !== undefined ? { password } : {}) });
-    } catch (error) {
-      result = { ok: false, message: messageOf(error) };
-    }
-    if (this.ctx.disposed()) return;
-    const marks = marksOf(this.state, host);
-    this.setMarks(host, { compare: marks.compare !== null && generations.includes(marks.compare) ? null : marks.compare, remove: [] });
-    await this.reload(host);
-    if (!result.ok) {
-      const message = redact(result.message, password);
-      return this.ctx.notify('error', `deleting ${list} of ${host} failed: ${message}`);
-    }
-    this.ctx.notify('info', `deleted generation${generations.length === 1 ? '' : 's'} ${list} of ${host} · garbage collection was not run (nixdeck gc)`);
-  }
-
-  private async reload(hostName: string): Promise<void> {
-    const host = this.state.hosts.find((h) => h.name === hostName);
-    if (host) await this.ctx.loadGenerations(host);
+    this.changes.passwordGiven(host, op, password);
   }
 
   /** Read the host's generations again once this run has ended (a rebuild that switches, too). */
   refreshWhenDone(runId: string, host: string): void {
-    this.refreshAfter.set(runId, host);
+    this.changes.refreshWhenDone(runId, host);
   }
 
   /** Run views arrived: when a switch/boot/test run has ended, its host's generations are read again. */
   onRunViews(views: Iterable<RunView>): void {
-    for (const view of views) {
-      const host = this.refreshAfter.get(view.id);
-      if (host === undefined || view.phase === 'running') continue;
-      this.refreshAfter.delete(view.id);
-      void this.reload(host);
-    }
+    this.changes.onRunViews(views);
   }
 
   // ---- the view over the body -------------------------------------------------------------------
@@ -556,16 +449,15 @@ export class GenerationActions {
   setViewGeometry(rows: number, lines: number): void {
     this.viewRows = Math.max(1, rows);
     this.viewLines = Math.max(0, lines);
-    const max = Math.max(0, this.viewLines - this.viewRows);
-    this.update((s) => (s.genView && s.genView.scroll > max ? { ...s, genView: { ...s.genView, scroll: max } } : s));
+    this.scroll(0);
   }
 
   scroll(delta: number): void {
-    const max = Math.max(0, this.viewLines - this.viewRows);
+    const size = { count: this.viewLines, rows: this.viewRows };
     this.update((s) => {
       const view = s.genView;
       if (!view) return s;
-      const scroll = Math.max(0, Math.min(view.scroll + delta, max));
+      const scroll = reduceWindow({ cursor: view.scroll, offset: view.scroll }, size, { kind: 'scroll', delta }).offset;
       return scroll === view.scroll ? s : { ...s, genView: { ...view, scroll } };
     });
   }
@@ -595,8 +487,4 @@ export class GenerationActions {
     if (dialog.kind === 'confirmDelete') this.ctx.notify('info', `nothing was deleted on ${dialog.host}`);
     if (dialog.kind === 'keepPolicy') this.ctx.notify('info', 'no keep policy applied');
   }
-}
-
-function opWords(op: PendingGenerationOp): string {
-  return op.kind === 'activate' ? `${op.action} to generation ${op.generation}` : `deleting ${numberRanges(op.generations)}`;
 }

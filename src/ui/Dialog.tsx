@@ -5,7 +5,7 @@ import type { ActivationAction } from '../core/generationOps.js';
 import { shortDate } from '../core/generations.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { AppState, PendingGenerationOp } from '../state/appState.js';
-import { numberRanges } from '../state/generationActions.js';
+import { numberRanges } from '../core/generationWords.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { Overlay } from './Overlay.js';
 import { elapsedMs } from './runText.js';

@@ -10,7 +10,7 @@ import type { GenerationsResult } from '../../src/state/controller.js';
 import { KEYMAP, keyLabel } from '../../src/ui/keymap.js';
 import { wholeHelp } from './screen.js';
 import { type ConsoleHarness, type ConsoleOptions, DEFAULT_GENERATIONS, HQ_GENERATIONS, KEY, renderConsole, statusBarText, T460_GENERATIONS, ticks } from '../helpers/ui.js';
-import { numberRanges } from '../../src/state/generationActions.js';
+import { numberRanges } from '../../src/core/generationWords.js';
 import { FakeGenerationOps, longDiffText } from './fakeGenerations.js';
 import { FakeRuns, finished, T_NOW } from './fakeRuns.js';
 
