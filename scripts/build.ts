@@ -24,33 +24,39 @@ const yogaWithoutFetch: Plugin = {
 };
 
 /**
- * The demo's data files (src/demo/data/, Markdown and Nix templates) go into the bundle as
- * strings: src/demo/demoData.ts reads them from disk when run from source, and is replaced here by
- * a module holding them, so dist/ is complete on its own.
+ * Data files go into the bundle as strings: the demo's Markdown and Nix templates (src/demo/data/,
+ * read by src/demo/demoData.ts) and the POSIX sh scripts run on remote hosts
+ * (src/system/remote/scripts/, read by src/system/remote/remoteScripts.ts). Run from source those
+ * modules read the files from disk; here each is replaced by a module holding them, so dist/ is
+ * complete on its own.
  */
-const demoDataInline: Plugin = {
-  name: 'demo-data-inline',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]demo[\\/]demoData\.ts$/ }, async (args) => {
-      const dataDir = path.join(path.dirname(args.path), 'data');
-      const files: Record<string, string> = {};
-      for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile()) continue;
-        const file = path.join(entry.parentPath, entry.name);
-        files[path.relative(dataDir, file).split(path.sep).join('/')] = await readFile(file, 'utf8');
-      }
-      const contents = [
-        `const files = ${JSON.stringify(files)};`,
-        'export function demoData(name) {',
-        '  const text = files[name];',
-        '  if (text === undefined) throw new Error(`demo data: no file ${name}`);',
-        '  return text;',
-        '}',
-      ].join('\n');
-      return { contents, loader: 'js', watchFiles: Object.keys(files).map((f) => path.join(dataDir, f)) };
-    });
-  },
-};
+function dataInline(name: string, module: RegExp, folder: string, exportName: string): Plugin {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter: module }, async (args) => {
+        const dataDir = path.join(path.dirname(args.path), folder);
+        const files: Record<string, string> = {};
+        for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
+          if (!entry.isFile()) continue;
+          const file = path.join(entry.parentPath, entry.name);
+          files[path.relative(dataDir, file).split(path.sep).join('/')] = await readFile(file, 'utf8');
+        }
+        const contents = [
+          `const files = ${JSON.stringify(files)};`,
+          `export function ${exportName}(name) {`,
+          '  const text = files[name];',
+          `  if (text === undefined) throw new Error(\`${folder}: no file \${name}\`);`,
+          '  return text;',
+          '}',
+        ].join('\n');
+        return { contents, loader: 'js', watchFiles: Object.keys(files).map((f) => path.join(dataDir, f)) };
+      });
+    },
+  };
+}
+const demoDataInline = dataInline('demo-data-inline', /[\\/]src[\\/]demo[\\/]demoData\.ts$/, 'data', 'demoData');
+const remoteScriptsInline = dataInline('remote-scripts-inline', /[\\/]src[\\/]system[\\/]remote[\\/]remoteScripts\.ts$/, 'scripts', 'remoteScript');
 
 await rm('dist', { recursive: true, force: true });
 await build({
@@ -77,7 +83,7 @@ await build({
   },
   // ink loads react-devtools-core only when DEV=true; it is not installed
   external: ['react-devtools-core'],
-  plugins: [yogaWithoutFetch, demoDataInline],
+  plugins: [yogaWithoutFetch, demoDataInline, remoteScriptsInline],
   logLevel: 'warning',
 });
 await chmod('dist/nixdeck.js', 0o755);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isValidHostName, summariseNixError } from '../core/hosts.js';
 import type { CommandRunner } from './exec.js';
 import { folderProblem } from './folderCheck.js';
+import { shellQuote } from '../core/shellQuote.js';
 
 const HOST_FOLDERS = ['systems', 'hosts'];
 const HOST_FILES = ['configuration.nix', 'default.nix'];
@@ -32,11 +33,6 @@ export type FlakeHostsResult =
   | { ok: false; error: string; detail: string; hint: string };
 
 const NIX_ARGS = ['--extra-experimental-features', 'nix-command flakes'];
-
-/** A word for a POSIX shell: as it is when plainly safe, else in single quotes. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The first executable `name` on PATH, or null. */
 function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {

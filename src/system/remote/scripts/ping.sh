@@ -1,0 +1,3 @@
+#!/bin/sh
+# placeholder so the folder exists; replaced by the real scripts
+echo ok
