@@ -381,6 +381,7 @@ const SECTIONS: [string, () => unknown][] = [
   ['memory', peakMemoryAfterLongRun],
   ['flood', () => keyLatencyUnderFlood('15', true)],
   ['flood', () => keyLatencyUnderFlood('5', false)],
+  ['fleet', async () => (await import('./benchFleet.js')).fleetStatusBench()],
 ];
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 console.log(`nixdeck bench — node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(2)}`);

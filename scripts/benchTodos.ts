@@ -87,13 +87,13 @@ export async function largeTodoFile(cli: string): Promise<void> {
     else process.env.XDG_CACHE_HOME = savedCacheHome;
     coldLoad.controller.dispose();
     const controller = warmLoad.controller;
-    controller.focus('todos');
-    controller.moveTo(9_000);
+    controller.lists.focus('todos');
+    controller.lists.moveTo(9_000);
     const ticks: number[] = [];
     const rounds = Number(process.env.BENCH_TODO_TICKS ?? 20);
     for (let i = 0; i < rounds; i++) {
       const t = performance.now();
-      await controller.toggleSelectedTodo();
+      await controller.todos.toggleSelectedTodo();
       ticks.push(performance.now() - t);
     }
     const notice = controller.state.notice;
@@ -118,7 +118,7 @@ async function consoleLoad(services: Services, dir: string, file: string): Promi
     last = now;
   }, 1);
   const start = performance.now();
-  await controller.reloadTodos();
+  await controller.todos.reloadTodos();
   const took = performance.now() - start;
   await new Promise((resolve) => setTimeout(resolve, 20)); // the probe sees the last stall
   clearInterval(probe);

@@ -19,13 +19,14 @@ export type Invocation =
   | With<'generations', { json: boolean; host?: string }>
   | With<'todos', { json: boolean }>
   | With<'todo', { done: boolean; query: string }>
-  | With<'rebuild', { host: string; action?: string }>
+  | With<'rebuild', { host: string; hosts: string[]; action?: string; confirmTimeout?: string; buildHost?: string; parallel?: string }>
   | With<'runs', { json: boolean; host?: string }>
   | With<'log', { run: string; summary: boolean; json: boolean }>
   | With<'diff', { host?: string; from: string; to: string; json: boolean }>
   | With<'prune', { host?: string; keep?: string; keepDays?: string; pin: string[]; dryRun: boolean; yes: boolean; json: boolean }>
   | With<'gc', { dryRun: boolean; yes: boolean }>
-  | With<'rollback', { host?: string; to?: string; action?: string; yes: boolean }>
+  | With<'rollback', { host?: string; to?: string; action?: string; confirmTimeout?: string; yes: boolean }>
+  | With<'status', { hosts: string[]; json: boolean }>
   | With<'config', { action: 'list' } | { action: 'path' } | { action: 'get'; key: string } | { action: 'unset'; key: string } | { action: 'set'; key: string; value: string }>;
 
 /** Bad usage (exit 2); `command` is the command whose help tells more, e.g. "nixdeck config set". */

@@ -63,11 +63,23 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       result = { kind: 'todo', options: globals(command), done: verb === 'done', query };
     });
 
-  sub(program, 'rebuild', 'nixos-rebuild a host, with a progress line per event of note')
-    .argument('<HOST>', 'the host')
+  sub(program, 'rebuild', 'nixos-rebuild a host (or several at once), with a progress line per event of note')
+    .argument('<HOST...>', 'the host; several: each its own run, a line per host as its phase changes, a table at the end')
     .option('--action <A>', 'build, dry-build, test, switch, boot or dry-activate (default: build)')
-    .action((host: string, opts: { action?: string }, command: Command) => {
-      result = { kind: 'rebuild', options: globals(command), host, ...(opts.action !== undefined ? { action: opts.action } : {}) };
+    .option('--confirm-timeout <S>', 'another host: seconds it waits for proof that it still takes new SSH connections before it rolls back by itself (switch, test; 0 = off; default: the preference, else 30)')
+    .option('--build-host <H>', 'another host: build on this ssh destination instead of here (default: the hosts.<name>.buildHost preference)')
+    .option('--parallel <N>', 'several hosts: at most N at once (default: the parallel preference, else 3)')
+    .action((hosts: string[], opts: { action?: string; confirmTimeout?: string; buildHost?: string; parallel?: string }, command: Command) => {
+      result = {
+        kind: 'rebuild',
+        options: globals(command),
+        host: hosts[0] ?? '',
+        hosts,
+        ...(opts.action !== undefined ? { action: opts.action } : {}),
+        ...(opts.confirmTimeout !== undefined ? { confirmTimeout: opts.confirmTimeout } : {}),
+        ...(opts.buildHost !== undefined ? { buildHost: opts.buildHost } : {}),
+        ...(opts.parallel !== undefined ? { parallel: opts.parallel } : {}),
+      };
     });
 
   sub(program, 'runs', 'rebuild runs, going and finished')
@@ -96,18 +108,28 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       result = third === undefined ? { kind: 'diff', ...common, from: first, to: second } : { kind: 'diff', ...common, host: first, from: second, to: third };
     });
 
+  sub(program, 'status', 'every host at a glance: reachable, running generation, reboot needed, drift from the flake, failed units')
+    .argument('[HOST...]', 'only these hosts (default: every host of the flake)')
+    .option('--json', 'print JSON for scripts')
+    .addHelpText('after', '\nExit status: 0 every host was read, 1 a host could not be read (named on stderr), 2 bad usage or an unknown host.')
+    .action((hosts: string[], opts: { json?: boolean }, command: Command) => {
+      result = { kind: 'status', options: globals(command), hosts, json: Boolean(opts.json) };
+    });
+
   sub(program, 'rollback', 'switch to another generation (default: the previous one)')
     .argument('[HOST]', 'the host (default: this machine)')
     .option('--to <N>', 'the generation to switch to')
     .option('--action <A>', 'switch, boot or test (default: switch)')
+    .option('--confirm-timeout <S>', 'another host: seconds it waits for proof that it still takes new SSH connections before it rolls back by itself (switch, test; 0 = off)')
     .option('--yes', 'act without asking (needed when not on a terminal)')
-    .action((host: string | undefined, opts: { to?: string; action?: string; yes?: boolean }, command: Command) => {
+    .action((host: string | undefined, opts: { to?: string; action?: string; confirmTimeout?: string; yes?: boolean }, command: Command) => {
       result = {
         kind: 'rollback',
         options: globals(command),
         ...(host !== undefined ? { host } : {}),
         ...(opts.to !== undefined ? { to: opts.to } : {}),
         ...(opts.action !== undefined ? { action: opts.action } : {}),
+        ...(opts.confirmTimeout !== undefined ? { confirmTimeout: opts.confirmTimeout } : {}),
         yes: Boolean(opts.yes),
       };
     });

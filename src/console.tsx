@@ -3,8 +3,10 @@ import type { Instance } from 'ink';
 import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
 import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
-import { lazyGenerations, lazyRuns } from './services/lazyServices.js';
+import { lazyFleetStatus } from './services/fleetStatusLazy.js';
+import { consoleRemote, lazyGenerations, lazyRuns } from './services/lazyServices.js';
 import { Controller, type Services } from './state/controller.js';
+import type { FleetStatusService } from './state/fleetSlice.js';
 import type { GenerationOps } from './state/generations.js';
 import type { RunsService } from './state/runs.js';
 import { type Environment, localEnvironment } from './system/context.js';
@@ -15,10 +17,18 @@ const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SAVE_DELAY_MS = 500;
 
-export function consoleServices(env: Environment, save: (changes: Partial<Prefs>) => void, runs?: RunsService, generations?: GenerationOps): Services {
+export function consoleServices(
+  env: Environment,
+  save: (changes: Partial<Prefs>) => void,
+  runs?: RunsService,
+  generations?: GenerationOps,
+  fleet?: FleetStatusService,
+): Services {
   return {
     ...(runs ? { runs } : {}),
     ...(generations ? { generations } : {}),
+    ...(fleet ? { fleet } : {}),
+    ...(env.cachedGenerations ? { cachedGenerations: env.cachedGenerations } : {}),
     bell: () => process.stdout.write('\x07'),
     hostname: env.hostname,
     listFolderHosts: env.listFolderHosts,
@@ -68,7 +78,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     return 1;
   }
   // Ink, React and the screens load while the data of the first frame is read
-  const ui = Promise.all([import('ink'), import('./ui/App.js')]);
+  const ui = Promise.all([import('ink'), import('./ui/App.js'), import('./ui/measures.js')]);
   ui.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection
   const stored = prefs ? prefs.get() : DEFAULT_PREFS;
   const env = prefs
@@ -91,7 +101,9 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     timer = setTimeout(() => void flush(), SAVE_DELAY_MS);
   };
   const ascii = options.ascii || stored.asciiBorders || process.env.TERM === 'linux';
-  const runs = lazyRuns(env);
+  // other hosts are deployed, switched and pruned over SSH; their sudo passwords are asked once each
+  const remote = consoleRemote(env, stored);
+  const runs = lazyRuns(env, remote);
   // The controller asks for the flake evaluation once the data of the first full frame is in
   // (Controller.start): the screen is drawn then, in one frame, and `nix eval` starts once that
   // frame is out, so that it does not compete with it for the CPU.
@@ -101,7 +113,8 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
     firstDataIn = resolve;
     setTimeout(resolve, FIRST_DATA_WAIT_MS).unref();
   });
-  const services = consoleServices(env, save, runs, lazyGenerations(env, prefs === null));
+  const fleet = lazyFleetStatus(env, stored);
+  const services = consoleServices(env, save, runs, lazyGenerations(env, prefs === null, remote), fleet);
   services.evalFlakeHosts = async (dir) => {
     firstDataIn();
     await frames.next();
@@ -147,7 +160,12 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   process.on('exit', leave);
   try {
     void controller.start();
-    const [[{ render }, { App }]] = await Promise.all([ui, firstData]);
+    const [[{ render }, { App }, { screenMeasures }]] = await Promise.all([ui, firstData]);
+    // the layout is computed in state from the terminal's size, at start and on every resize
+    const size = (): [number, number] => [process.stdout.columns || 80, process.stdout.rows || 24];
+    const onResize = (): void => controller.resize(...size());
+    controller.attachScreen(screenMeasures, ...size());
+    process.stdout.on('resize', onResize);
     if (!hungUp) {
       // Ctrl-C is a key of the console (cancel a run, or quit after asking), not an instant exit
       const shown = render(<App controller={controller} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: frames.drawn });
@@ -162,10 +180,14 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
       process.stdin.off('close', hangUp);
       process.stdin.off('error', hangUp);
     }
+    process.stdout.off('resize', onResize);
     controller.dispose();
   } finally {
     runs.close();
+    remote?.passwords.clear();
     leave();
+    // the ssh connections end with the console (the environment's pool closes in dispose)
+    await fleet.close().catch(() => {});
     await flush();
     await env.dispose?.();
     process.off('SIGHUP', onSignal);

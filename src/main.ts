@@ -19,9 +19,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   // hidden: the step runner of a rollback/switch run (and of prune when it needs sudo)
   if (argv[0] === '__activate') return (await import('./system/activate.js')).activateMain(argv.slice(1));
+  // hidden: the step runner of a remote deploy or generation switch (build, copy, activate, confirm)
+  if (argv[0] === '__deploy') return (await import('./system/remote/deployMain.js')).deployMain(argv.slice(1));
   if (argv[0] === '__demo-rebuild') return (await import('./demo/demoRebuild.js')).demoRebuildMain(argv.slice(1));
   // hidden: the demo's stand-in for __activate (moves the demo folder's links, runs no nix)
   if (argv[0] === '__demo-activate') return (await import('./demo/demoGenerations.js')).demoActivateMain(argv.slice(1));
+  // hidden: the demo's stand-in for __deploy (the real deploy steps against its stand-in hosts)
+  if (argv[0] === '__demo-deploy') return (await import('./demo/demoDeploy.js')).demoDeployMain(argv.slice(1));
   let invocation: Invocation;
   try {
     invocation = await parseInvocation(argv);
@@ -63,8 +67,8 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'print' }>, io: 
     ? await (await import('./demo/demoEnvironment.js')).demoEnvironment(options)
     : (await import('./system/context.js')).localEnvironment(
         options,
-        // generations need no flake or todo file, so they do not read the preferences
-        invocation.kind === 'generations' || invocation.kind === 'diff' ? DEFAULT_PREFS : (await userPrefs(io, true)).get(),
+        // this machine's generations need no flake, todo file or ssh settings: no preferences read
+        (invocation.kind === 'generations' || invocation.kind === 'diff') && invocation.host === undefined ? DEFAULT_PREFS : (await userPrefs(io, true)).get(),
       );
   try {
     switch (invocation.kind) {
@@ -77,7 +81,11 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'print' }>, io: 
       case 'todo':
         return await (await import('./commands/todos.js')).todoCommand(env.todoFile, io, invocation.done, invocation.query);
       case 'rebuild':
-        return await (await import('./commands/rebuild.js')).rebuildCommand(env, io, invocation.host, invocation.action);
+        return await (await import('./commands/rebuildMany.js')).rebuildHostsCommand(env, io, invocation.hosts, invocation.action, {
+          ...(invocation.confirmTimeout !== undefined ? { confirmTimeout: invocation.confirmTimeout } : {}),
+          ...(invocation.buildHost !== undefined ? { buildHost: invocation.buildHost } : {}),
+          ...(invocation.parallel !== undefined ? { parallel: invocation.parallel } : {}),
+        });
       case 'runs':
         return await (await import('./commands/rebuild.js')).runsCommand(env, io, invocation.json, invocation.host);
       case 'log':
@@ -101,11 +109,14 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'print' }>, io: 
           yes: invocation.yes,
           json: invocation.json,
         });
+      case 'status':
+        return await (await import('./commands/statusWiring.js')).runStatus(env, io, { hosts: invocation.hosts, json: invocation.json }, options.demo ? DEFAULT_PREFS : (await userPrefs(io, false)).get());
       case 'rollback':
         return await (await import('./commands/generationOps.js')).rollbackCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),
           ...(invocation.to !== undefined ? { to: invocation.to } : {}),
           ...(invocation.action !== undefined ? { action: invocation.action } : {}),
+          ...(invocation.confirmTimeout !== undefined ? { confirmTimeout: invocation.confirmTimeout } : {}),
           yes: invocation.yes,
         });
       default:

@@ -1,6 +1,16 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_PREFS, isPrefKey, PREF_KEYS, PREF_SPECS, parsePrefValue } from '../core/prefsSchema.js';
+import {
+  DEFAULT_PREFS,
+  HOST_PREF_FIELDS,
+  hostPrefDescription,
+  isPrefKey,
+  PREF_KEYS,
+  PREF_SPECS,
+  parseHostPrefKey,
+  parseHostPrefValue,
+  parsePrefValue,
+} from '../core/prefsSchema.js';
 import type { PrefsStore } from '../system/prefs.js';
 import type { Invocation } from '../args.js';
 import type { Io } from './io.js';
@@ -15,16 +25,25 @@ export async function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvoca
   }
   if (inv.action === 'list') {
     const stored = prefs.stored() as Record<string, unknown>;
-    const rows = PREF_KEYS.map((key) => {
+    const rows = PREF_KEYS.flatMap((key) => {
+      if (key === 'hosts') return hostRows(prefs.get().hosts);
       const set = key in stored;
       const value = set ? stored[key] : (DEFAULT_PREFS as unknown as Record<string, unknown>)[key];
-      return [key, value === undefined ? '-' : String(value), set ? '' : '(default)', PREF_SPECS[key].description];
+      return [[key, value === undefined ? '-' : String(value), set ? '' : '(default)', PREF_SPECS[key].description]];
     });
     for (const line of table([['KEY', 'VALUE', '', 'WHAT'], ...rows])) io.out(line);
     return 0;
   }
-  if (!isPrefKey(inv.key)) {
-    io.err(`error: unknown preference "${inv.key}"; known: ${PREF_KEYS.join(', ')}`);
+  const hostKey = parseHostPrefKey(inv.key);
+  if (hostKey !== null) {
+    if (!hostKey.ok) {
+      io.err(`error: ${hostKey.error}`);
+      return 2;
+    }
+    return hostConfig(prefs, io, inv, hostKey.host, hostKey.field);
+  }
+  if (!isPrefKey(inv.key) || inv.key === 'hosts') {
+    io.err(`error: unknown preference "${inv.key}"; known: ${PREF_KEYS.map((k) => (k === 'hosts' ? 'hosts.<name>.target, hosts.<name>.buildHost' : k)).join(', ')}`);
     return 2;
   }
   if (inv.action === 'get') {
@@ -50,6 +69,45 @@ export async function configCommand(prefs: PrefsStore, io: Io, inv: ConfigInvoca
     const warning = await flakeFolderWarning(parsed.value);
     if (warning) io.err(`warning: ${warning}`);
   }
+  return 0;
+}
+
+type HostField = (typeof HOST_PREF_FIELDS)[number];
+
+/** One row per host setting that is set; the two forms with "-" when none is. */
+function hostRows(hosts: Record<string, Partial<Record<HostField, string>>> | undefined): string[][] {
+  const rows: string[][] = [];
+  for (const [host, fields] of Object.entries(hosts ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const field of HOST_PREF_FIELDS) {
+      const value = fields[field];
+      if (value !== undefined) rows.push([`hosts.${host}.${field}`, value, '', hostPrefDescription(field)]);
+    }
+  }
+  if (rows.length > 0) return rows;
+  return HOST_PREF_FIELDS.map((field) => [`hosts.<name>.${field}`, '-', '(default)', hostPrefDescription(field)]);
+}
+
+async function hostConfig(prefs: PrefsStore, io: Io, inv: Exclude<ConfigInvocation, { action: 'list' | 'path' }>, host: string, field: HostField): Promise<number> {
+  const key = `hosts.${host}.${field}`;
+  if (inv.action === 'get') {
+    const value = prefs.get().hosts?.[host]?.[field];
+    if (value === undefined) {
+      io.err(`${key} is not set${field === 'target' ? ` (ssh reaches the host as "${host}")` : ' (the host is built on this machine)'}`);
+      return 1;
+    }
+    io.out(value);
+    return 0;
+  }
+  if (inv.action === 'unset') {
+    await prefs.unsetHost(host, field);
+    return 0;
+  }
+  const parsed = parseHostPrefValue(host, field, inv.value);
+  if (!parsed.ok) {
+    io.err(`error: ${parsed.error}`);
+    return 2;
+  }
+  await prefs.setHost(host, field, parsed.value);
   return 0;
 }
 

@@ -21,7 +21,7 @@ import { pinsOf } from '../core/pins.js';
 import { redact } from '../core/redact.js';
 import { isNormalAbsolutePath } from '../core/storePath.js';
 import type { Generation, GenerationList, Host } from '../core/types.js';
-import { createGenerationOps } from '../services/generationOps.js';
+import { createDemoGenerationOps, createGenerationOps, createRemoteGenerationOps } from '../services/generationOps.js';
 import type { FreedSpace, GenerationOps } from '../state/generations.js';
 import type { Environment } from '../system/context.js';
 import type { CommandRunner } from '../system/exec.js';
@@ -31,7 +31,8 @@ import { readRun } from '../system/runStore.js';
 import { type Io, printJson } from './io.js';
 import { table } from './table.js';
 import { sudoPassword } from './password.js';
-import { followHere, startedLine } from './rebuild.js';
+import { followHere, protectionLines, remotePrefs, startedLine } from './rebuild.js';
+import { MAX_CONFIRM_TIMEOUT, parseConfirmTimeout } from '../core/deployPlan.js';
 
 export interface OpsDeps {
   runner: CommandRunner;
@@ -70,7 +71,7 @@ export function opsDeps(io: Io): OpsDeps {
 type Loaded = { ok: true; host: Host; list: GenerationList; profile: string; ops: GenerationOps } | { ok: false; code: number };
 
 /** The host's generations (this machine under --root), or the exit code after saying why not. */
-async function loadGenerations(env: Environment, io: Io, hostName: string | undefined, deps: OpsDeps): Promise<Loaded> {
+async function loadGenerations(env: Environment, io: Io, hostName: string | undefined, deps: OpsDeps, confirmTimeout?: number): Promise<Loaded> {
   if (hostName !== undefined && !isValidHostName(hostName)) {
     io.err(`error: "${hostName}" is not a valid host name (letters, digits, '.', '_' and '-')`);
     return { ok: false, code: 2 };
@@ -82,7 +83,15 @@ async function loadGenerations(env: Environment, io: Io, hostName: string | unde
     io.err(`error: ${result.message}${result.hint ? `\n  ${result.hint}` : ''}`);
     return { ok: false, code: 1 };
   }
-  const ops = opsOf(env, deps);
+  let ops: GenerationOps;
+  // the demo: its own operations on its folder (its other hosts through its stand-ins)
+  if (deps.ops === undefined && env.label === 'demo') ops = createDemoGenerationOps(env);
+  else if (deps.ops !== undefined || host.local || !env.remoteHost) ops = opsOf(env, deps);
+  else {
+    // another host: its own nix over its connection; activation under its supervisor
+    const remote = await env.remoteHost(host.name);
+    ops = createRemoteGenerationOps(env, { host: host.name, executor: remote.executor, confirmTimeout: confirmTimeout ?? remotePrefs(host.name).confirmTimeout });
+  }
   const profile = ops.profile(host.name);
   if (!isNormalAbsolutePath(profile)) {
     io.err(`error: the profile path ${JSON.stringify(profile)} cannot be used (control characters or '..')`);
@@ -140,7 +149,7 @@ export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps
   const gb = find(b);
   for (const [n, g] of [[a, ga], [b, gb]] as const) {
     if (!g) {
-      io.err(`error: generation ${n} does not exist in ${loaded.profile} (see: nixdeck generations)`);
+      io.err(`error: generation ${n} does not exist in ${loaded.profile} (see: nixdeck generations${loaded.host.local ? '' : ` ${loaded.host.name}`})`);
       return 1;
     }
     if (usableStorePath(g) === null) {
@@ -363,6 +372,8 @@ export interface RollbackArgs {
   host?: string;
   to?: string;
   action?: string;
+  /** another host: seconds it waits for the confirmation before it rolls back (0 = off) */
+  confirmTimeout?: string;
   yes: boolean;
 }
 
@@ -388,7 +399,16 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
     }
     to = n;
   }
-  const loaded = await loadGenerations(env, io, args.host, deps);
+  let confirmTimeout: number | undefined;
+  if (args.confirmTimeout !== undefined) {
+    const n = parseConfirmTimeout(args.confirmTimeout);
+    if (n === null) {
+      io.err(`error: --confirm-timeout takes whole seconds from 0 (off) to ${MAX_CONFIRM_TIMEOUT}, not "${args.confirmTimeout}"`);
+      return 2;
+    }
+    confirmTimeout = n;
+  }
+  const loaded = await loadGenerations(env, io, args.host, deps, confirmTimeout);
   if (!loaded.ok) return loaded.code;
   const { host, list, profile, ops } = loaded;
   const choice = chooseTarget(list.generations, to);
@@ -426,7 +446,10 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
   const markers = generationMarkers(target);
   if (markers.length > 0) io.out(`  generation ${target.generation} is ${markers.join(', ')}`);
   io.out(`  ${ACTION_WORDS[actionName]}`);
-  for (const c of requestCommands(request)) io.out(`  runs: ${c.argv.join(' ')}`);
+  for (const c of requestCommands(request)) io.out(`  runs: ${c.argv.join(' ')}${host.local ? '' : ` (on ${host.name}, under its activation supervisor)`}`);
+  if (!host.local && env.label !== 'demo') {
+    for (const line of protectionLines({ host: host.name, action: actionName, confirmTimeout: confirmTimeout ?? remotePrefs(host.name).confirmTimeout })) io.out(`  ${line}`);
+  }
 
   if (!args.yes) {
     if (!deps.interactive) {

@@ -5,8 +5,17 @@ import type { Environment } from '../system/context.js';
 import { type Io, printJson } from './io.js';
 import { table } from './table.js';
 
-/** `nixdeck generations [HOST]`: this machine's system generations, newest first. */
-export async function generationsCommand(env: Environment, io: Io, json: boolean, hostName?: string): Promise<number> {
+/**
+ * `nixdeck generations [HOST]`: a host's system generations, newest first, read by the
+ * environment as the console reads them: this machine's from its files, any other host's over its
+ * ssh connection by the host-facts script, into the same list.
+ */
+export async function generationsCommand(
+  env: Environment,
+  io: Io,
+  json: boolean,
+  hostName?: string,
+): Promise<number> {
   if (hostName !== undefined && !isValidHostName(hostName)) {
     io.err(`error: "${hostName}" is not a valid host name (letters, digits, '.', '_' and '-')`);
     return 2;

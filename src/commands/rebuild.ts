@@ -1,8 +1,21 @@
+import {
+  DEFAULT_CONFIRM_TIMEOUT,
+  DEFAULT_PROFILE,
+  type DeployRequest,
+  type Elevation,
+  isBuildHost,
+  MAX_CONFIRM_TIMEOUT,
+  parseConfirmTimeout,
+  type RemoteRequest,
+} from '../core/deployPlan.js';
+import { type ActivationAction, isActivationAction } from '../core/generationOps.js';
 import { isValidHostName } from '../core/hosts.js';
 import { isRebuildAction, type RebuildAction } from '../core/rebuildCommand.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { Environment } from '../system/context.js';
-import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from '../system/rebuilds.js';
+import { openPrefs } from '../system/prefs.js';
+import { isRemoteDeploy, type RebuildSetup, refusal, startRebuild, startRemoteRun, sudoModeFor } from '../system/rebuilds.js';
+import { probeElevation } from '../system/remote/deployElevation.js';
 import { resultOf, savedSummaryOf, summaryOf, trackRun } from '../system/runTracking.js';
 import { listRuns, readRun, LOG_FILE, RunLookupError, type RunInfo } from '../system/runStore.js';
 import { createReadStream } from 'node:fs';
@@ -15,8 +28,15 @@ import { type Io, printJson } from './io.js';
 import { table } from './table.js';
 import { sudoPassword } from './password.js';
 
+export interface RebuildOptions {
+  /** --confirm-timeout SECONDS (another host) */
+  confirmTimeout?: string;
+  /** --build-host DEST (another host) */
+  buildHost?: string;
+}
+
 /** `nixdeck rebuild HOST --action A`: a detached run, followed here with one line per event of note. */
-export async function rebuildCommand(env: Environment, io: Io, host: string, actionName = 'build'): Promise<number> {
+export async function rebuildCommand(env: Environment, io: Io, host: string, actionName = 'build', options: RebuildOptions = {}): Promise<number> {
   if (!isValidHostName(host)) {
     io.err(`error: "${host}" is not a valid host name`);
     return 2;
@@ -27,6 +47,14 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   }
   const action: RebuildAction = actionName;
   const setup = env.rebuild;
+  const remote = isRemoteDeploy(setup, host, action);
+  const checked = remote ? remoteOptions(io, options) : null;
+  if (checked === false) return 2;
+  if (!remote && (options.confirmTimeout !== undefined || options.buildHost !== undefined)) {
+    io.err(`error: --confirm-timeout and --build-host are for deploying switch, boot or test to another host, not ${action} on ${host}`);
+    return 2;
+  }
+  if (remote && isActivationAction(action)) return deployCommand(env, io, host, action, checked ?? {});
   const refused = refusal(setup, host, action);
   if (refused) {
     io.err(`error: ${refused}`);
@@ -40,6 +68,91 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   password = undefined;
   io.err(startedLine(setup, run.id, `nixos-rebuild ${action} ${host}`));
   return followHere(setup, run, io);
+}
+
+/** --confirm-timeout and --build-host checked; false after saying what is wrong. */
+function remoteOptions(io: Io, options: RebuildOptions): { confirmTimeout?: number; buildHost?: string } | false {
+  const out: { confirmTimeout?: number; buildHost?: string } = {};
+  if (options.confirmTimeout !== undefined) {
+    const n = parseConfirmTimeout(options.confirmTimeout);
+    if (n === null) {
+      io.err(`error: --confirm-timeout takes whole seconds from 0 (off) to ${MAX_CONFIRM_TIMEOUT}, not "${options.confirmTimeout}"`);
+      return false;
+    }
+    out.confirmTimeout = n;
+  }
+  if (options.buildHost !== undefined) {
+    if (!isBuildHost(options.buildHost)) {
+      io.err(`error: --build-host takes an ssh destination (user@host or an ssh alias, no port), not "${options.buildHost}"`);
+      return false;
+    }
+    out.buildHost = options.buildHost;
+  }
+  return out;
+}
+
+/** Build here (or on the build host), copy, activate on HOST under its own supervisor, confirm. */
+async function deployCommand(env: Environment, io: Io, host: string, action: ActivationAction, options: { confirmTimeout?: number; buildHost?: string }): Promise<number> {
+  const setup = env.rebuild;
+  // the demo reads no preferences: its setup says how long its hosts wait
+  const prefs = setup.confirmTimeout !== undefined ? { confirmTimeout: setup.confirmTimeout, buildHost: null } : remotePrefs(host);
+  const ready = await remoteReady(env, io, host, action);
+  if (!ready.ok) return 1;
+  const request: DeployRequest = {
+    kind: 'deploy',
+    host,
+    action,
+    confirmTimeout: options.confirmTimeout ?? prefs.confirmTimeout,
+    elevation: ready.elevation,
+    profile: DEFAULT_PROFILE,
+    flakeDir: setup.flakeDir,
+    buildHost: options.buildHost ?? prefs.buildHost,
+    executable: setup.executable,
+    extraFlags: setup.extraFlags,
+  };
+  for (const line of protectionLines(request)) io.err(line);
+  let password = ready.password;
+  const run = await startRemoteRun(setup, request, password);
+  password = undefined;
+  io.err(startedLine(setup, run.id, `deploy ${action} to ${host}`));
+  const code = await followHere(setup, run, io, { echoLog: true });
+  return code === 0 || code === 4 ? code : 1;
+}
+
+/** What the user is told before a remote activation starts: whether the automatic rollback covers it. */
+export function protectionLines(request: Pick<RemoteRequest, 'host' | 'action' | 'confirmTimeout'>): string[] {
+  if (request.action === 'boot') return [`note: a boot deploy is not protected by the automatic rollback: ${request.host} boots it at its next reboot, check it then`];
+  if (request.confirmTimeout === 0) return [`note: the automatic rollback is off (confirm timeout 0): if ${request.host} cuts itself off, it stays that way`];
+  return [`note: ${request.host} goes back to its previous generation by itself unless nixdeck reaches it over a new SSH connection within ${request.confirmTimeout} s of the activation`];
+}
+
+/** The confirm timeout and build host preferences of a host (defaults when there are none). */
+export function remotePrefs(host: string): { confirmTimeout: number; buildHost: string | null } {
+  try {
+    const prefs = openPrefs().get();
+    const buildHost = prefs.hosts?.[host]?.buildHost;
+    return { confirmTimeout: prefs.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT, buildHost: buildHost !== undefined && isBuildHost(buildHost) ? buildHost : null };
+  } catch {
+    return { confirmTimeout: DEFAULT_CONFIRM_TIMEOUT, buildHost: null };
+  }
+}
+
+/** The host answers, and how its activation gets root (the password asked here when sudo needs one). */
+export async function remoteReady(env: Environment, io: Io, host: string, action: string): Promise<{ ok: true; elevation: Elevation; password?: string } | { ok: false }> {
+  if (!env.remoteHost) {
+    io.err(`error: ${host} cannot be reached from here (no SSH in this environment)`);
+    return { ok: false };
+  }
+  const remote = await env.remoteHost(host);
+  const probe = await probeElevation(remote.executor);
+  if (!probe.ok) {
+    io.err(`error: ${host} cannot be reached: ${probe.error}`);
+    return { ok: false };
+  }
+  if (probe.elevation !== 'password') return { ok: true, elevation: probe.elevation };
+  const asked = await sudoPassword(io, true, `[sudo] password for ${action} on ${host}: `);
+  if (!asked.ok) return { ok: false };
+  return { ok: true, elevation: 'password', ...(asked.password !== undefined ? { password: asked.password } : {}) };
 }
 
 /** Said under `runs` in the demo, whose runs are not kept. */

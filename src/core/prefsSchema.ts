@@ -1,4 +1,6 @@
 import { parsePins } from './pins.js';
+import { isValidHostName } from './hosts.js';
+import { parseSshOptions, parseSshTarget } from './sshTarget.js';
 
 /** Everything the console remembers, with its type, default and a line for `config list`. */
 export interface Prefs {
@@ -15,7 +17,26 @@ export interface Prefs {
   refreshRate: RefreshRate;
   /** pinned generations per host, `hq:12,40;t460:3` (see core/pins.ts); prune never deletes them */
   pins?: string;
+  /** extra ssh options for every host, split like NIX_SSHOPTS (after it) */
+  sshOptions?: string;
+  /** seconds ssh waits for a host to answer */
+  connectTimeout: number;
+  /** hosts deployed at once */
+  parallel: number;
+  /** seconds a remote switch/test waits for nixdeck's confirmation before the host rolls back; 0 = off */
+  confirmTimeout: number;
+  /** per host: `hosts.<name>.target`, `hosts.<name>.buildHost` */
+  hosts?: Record<string, HostPrefs>;
 }
+
+export const HOST_PREF_FIELDS = ['target', 'buildHost'] as const;
+export type HostPrefField = (typeof HOST_PREF_FIELDS)[number];
+export type HostPrefs = Partial<Record<HostPrefField, string>>;
+
+const HOST_PREF_DESCRIPTIONS: Record<HostPrefField, string> = {
+  target: 'how ssh reaches the host: user@addr[:port], [ipv6]:port or an ssh alias; default the host name',
+  buildHost: 'where the host is built (nixos-rebuild --build-host): user@addr or an ssh alias; default this machine',
+};
 
 export const PANES = ['hosts', 'generations', 'todos'] as const;
 export type PaneId = (typeof PANES)[number];
@@ -28,7 +49,12 @@ type PrefSpec =
   | { type: 'boolean'; description: string; default: boolean }
   | { type: 'enum'; values: readonly string[]; description: string; default: string }
   /** a string in the pins format of core/pins.ts; '' means none */
-  | { type: 'pins'; description: string; default?: undefined };
+  | { type: 'pins'; description: string; default?: undefined }
+  | { type: 'integer'; min: number; max: number; unit: string; description: string; default: number }
+  /** ssh options, split like NIX_SSHOPTS */
+  | { type: 'sshOptions'; description: string; default?: undefined }
+  /** per-host settings, set one at a time as hosts.<name>.<field> */
+  | { type: 'hosts'; description: string; default?: undefined };
 
 export const PREF_SPECS = {
   flake: { type: 'string', description: 'flake folder used when --flake is not given' },
@@ -42,12 +68,28 @@ export const PREF_SPECS = {
   bell: { type: 'boolean', default: true, description: 'ring the terminal bell when a rebuild ends' },
   refreshRate: { type: 'enum', values: REFRESH_RATES, default: '15', description: 'redraws per second of a run pane while its log grows (lower saves bandwidth over slow SSH)' },
   pins: { type: 'pins', description: 'generations prune never deletes, per host: "hq:12,40;t460:3" (P in the console)' },
+  sshOptions: { type: 'sshOptions', description: 'extra ssh options for every host, after NIX_SSHOPTS (e.g. "-i ~/.ssh/fleet -o ProxyJump=bastion")' },
+  connectTimeout: { type: 'integer', min: 1, max: 600, unit: 'seconds', default: 10, description: 'seconds to wait for a host to answer before it is shown as unreachable' },
+  parallel: { type: 'integer', min: 1, max: 64, unit: 'hosts', default: 3, description: 'hosts deployed at once (rebuild H1 H2 …, marked hosts)' },
+  confirmTimeout: { type: 'integer', min: 0, max: 3600, unit: 'seconds', default: 30, description: 'seconds a remote switch/test waits for nixdeck to reach the host again before it rolls back; 0 = off' },
+  hosts: { type: 'hosts', description: 'per host: hosts.<name>.target, hosts.<name>.buildHost' },
 } as const satisfies Record<keyof Prefs, PrefSpec>;
 
 export type PrefKey = keyof typeof PREF_SPECS;
+/** what a preference holds in the file */
+export type PrefValue = string | boolean | number;
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];
 
-export const DEFAULT_PREFS: Prefs = { lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true, refreshRate: '15' };
+export const DEFAULT_PREFS: Prefs = {
+  lastPane: 'hosts',
+  asciiBorders: false,
+  hideDoneTodos: false,
+  bell: true,
+  refreshRate: '15',
+  connectTimeout: 10,
+  parallel: 3,
+  confirmTimeout: 30,
+};
 
 export function isPrefKey(key: string): key is PrefKey {
   return Object.hasOwn(PREF_SPECS, key);
@@ -77,17 +119,91 @@ function checkValue(key: PrefKey, v: unknown): string | null {
     const parsed = parsePins(v);
     return parsed.ok ? null : `"${key}" must look like "hq:12,40;t460:3": ${parsed.error}`;
   }
+  if (spec.type === 'integer') {
+    return typeof v === 'number' && Number.isInteger(v) && v >= spec.min && v <= spec.max
+      ? null
+      : `"${key}" must be a whole number from ${spec.min} to ${spec.max} (${spec.unit})`;
+  }
+  if (spec.type === 'sshOptions') {
+    if (typeof v !== 'string') return `"${key}" must be a string of ssh options`;
+    const parsed = parseSshOptions(v, `"${key}"`);
+    return parsed.ok ? null : parsed.error;
+  }
+  if (spec.type === 'hosts') return hostsProblem(v);
   return typeof v === 'string' && spec.values.includes(v) ? null : `"${key}" must be one of ${spec.values.join(', ')}`;
 }
 
+function hostsProblem(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return '"hosts" must be an object of host names';
+  for (const [host, fields] of Object.entries(v)) {
+    if (!isValidHostName(host)) return `"hosts" holds "${host}", which is not a host name`;
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return `"hosts.${host}" must be an object`;
+    for (const [field, value] of Object.entries(fields)) {
+      if (!(HOST_PREF_FIELDS as readonly string[]).includes(field)) return `unknown key "hosts.${host}.${field}" (known: ${HOST_PREF_FIELDS.join(', ')})`;
+      const problem = typeof value === 'string' ? hostFieldProblem(host, field as HostPrefField, value) : `"hosts.${host}.${field}" must be a string`;
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+function hostFieldProblem(host: string, field: HostPrefField, value: string): string | null {
+  const parsed = parseSshTarget(value);
+  if (!parsed.ok) return `hosts.${host}.${field}: ${parsed.error}`;
+  if (field === 'buildHost' && parsed.value.port !== undefined) {
+    return `hosts.${host}.buildHost: nixos-rebuild --build-host takes no port; name an ssh alias with that Port in ~/.ssh/config`;
+  }
+  return null;
+}
+
+/** `hosts.<name>.<field>` taken apart (a host name may itself hold dots), or null when the key is not of that form. */
+export function parseHostPrefKey(key: string): { ok: true; host: string; field: HostPrefField } | { ok: false; error: string } | null {
+  if (!key.startsWith('hosts.')) return null;
+  const dot = key.lastIndexOf('.');
+  const host = key.slice('hosts.'.length, dot);
+  const field = key.slice(dot + 1);
+  if (dot < 'hosts.'.length || host === '' || !(HOST_PREF_FIELDS as readonly string[]).includes(field)) {
+    return { ok: false, error: `"${key}" is not a per-host preference; write hosts.<name>.${HOST_PREF_FIELDS.join(' or hosts.<name>.')}` };
+  }
+  if (!isValidHostName(host)) return { ok: false, error: `"${host}" in "${key}" is not a host name (letters, digits, ".", "_", "-")` };
+  return { ok: true, host, field: field as HostPrefField };
+}
+
+/** Checks a value typed for `hosts.<name>.<field>`. */
+export function parseHostPrefValue(host: string, field: HostPrefField, raw: string): { ok: true; value: string } | { ok: false; error: string } {
+  const problem = hostFieldProblem(host, field, raw);
+  return problem ? { ok: false, error: problem } : { ok: true, value: raw };
+}
+
+export function hostPrefDescription(field: HostPrefField): string {
+  return HOST_PREF_DESCRIPTIONS[field];
+}
+
+/** The stored hosts object with one field set (value) or removed (undefined); hosts left empty are dropped. */
+export function withHostPref(hosts: Prefs['hosts'], host: string, field: HostPrefField, value: string | undefined): Record<string, HostPrefs> {
+  const next: Record<string, HostPrefs> = {};
+  for (const [name, fields] of Object.entries(hosts ?? {})) next[name] = { ...fields };
+  const fields = { ...(next[host] ?? {}) };
+  if (value === undefined) delete fields[field];
+  else fields[field] = value;
+  if (Object.keys(fields).length === 0) delete next[host];
+  else next[host] = fields;
+  return next;
+}
+
 /** Parse a value typed on the command line for `config set`. */
-export function parsePrefValue(key: PrefKey, raw: string): { ok: true; value: string | boolean } | { ok: false; error: string } {
+export function parsePrefValue(key: PrefKey, raw: string): { ok: true; value: PrefValue } | { ok: false; error: string } {
   const spec: PrefSpec = PREF_SPECS[key];
-  let value: string | boolean = raw;
+  let value: PrefValue = raw;
   if (spec.type === 'boolean') {
     if (!['true', 'false', 'yes', 'no', 'on', 'off'].includes(raw)) return { ok: false, error: `"${key}" takes true or false, not "${raw}"` };
     value = ['true', 'yes', 'on'].includes(raw);
   }
+  if (spec.type === 'integer') {
+    if (!/^[0-9]{1,9}$/.test(raw.trim())) return { ok: false, error: `"${key}" takes a whole number of ${spec.unit} from ${spec.min} to ${spec.max}, not "${raw}"` };
+    value = Number(raw.trim());
+  }
+  if (spec.type === 'hosts') return { ok: false, error: `set one host's setting at a time: hosts.<name>.${HOST_PREF_FIELDS.join(' or hosts.<name>.')}` };
   const problem = checkValue(key, value);
   return problem ? { ok: false, error: problem } : { ok: true, value };
 }

@@ -5,7 +5,9 @@ import type { GlobalOptions } from '../args.js';
 import type { Environment } from '../system/context.js';
 import { readLocalGenerations } from '../system/context.js';
 import { createDemoFleet } from './demoFleet.js';
+import { DEMO_CONFIRM_TIMEOUT, DEMO_KEPT_LIST_AGE_MS, storyOf } from './demoHosts.js';
 import { reapStaleDemoFolders } from './demoOwner.js';
+import { demoRemoteHost } from './demoRemote.js';
 import { listFolderHosts } from '../system/hostsDiscovery.js';
 import { selfCommand } from '../system/selfCommand.js';
 
@@ -97,7 +99,7 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
   const fleet = await createDemoFleet({ parentDir });
   return {
     label: 'demo',
-    // runs and their history stay inside the demo's folder; the stand-in activates nothing
+    // runs and their history stay inside the demo's folder; the stand-ins change only that folder
     rebuild: {
       stateDir: path.join(fleet.dir, 'state'),
       flakeDir: fleet.flakeDir,
@@ -108,6 +110,9 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
       isRoot: false,
       needsRoot: false,
       ephemeral: true,
+      // the other hosts are deployed to through stand-ins, which wait a few seconds to be confirmed
+      deployRunner: selfCommand('__demo-deploy'),
+      confirmTimeout: DEMO_CONFIRM_TIMEOUT,
     },
     flakeDir: fleet.flakeDir,
     todoFile: options.file ? path.resolve(options.file) : path.join(fleet.flakeDir, 'PROJECT.md'),
@@ -123,10 +128,29 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
       } catch (error) {
         return { ok: false, message: `the demo could not write ${host.name}: ${(error as Error).message}` };
       }
+      const unreachable = host.name === fleet.localHost ? null : storyOf(host.name).unreachable;
+      if (unreachable !== null) {
+        return { ok: false, message: `${host.name}: ${unreachable}`, hint: `R reads it again; in the demo ${host.name} always refuses (it stands for a host whose sshd is down)` };
+      }
       const read = await readLocalGenerations(root);
-      // only the demo's "this machine" is real to the console; the others are stand-ins
+      // the other hosts are the demo's stand-ins for remote hosts: said beside their names
       if (read.ok && host.name !== fleet.localHost) return { ...read, list: { ...read.list, simulated: 'demo: simulated' } };
       return read;
+    },
+    // an unreachable stand-in shows the list "kept" from its last read, a few days ago
+    async cachedGenerations(host) {
+      const root = fleet.hostRoots[host.name];
+      if (!root || host.name === fleet.localHost || storyOf(host.name).unreachable === null) return null;
+      await fleet.hostReady(host.name);
+      const read = await readLocalGenerations(root);
+      return read.ok ? { list: { ...read.list, simulated: 'demo: simulated' }, savedAtMs: Date.now() - DEMO_KEPT_LIST_AGE_MS } : null;
+    },
+    // every host "over ssh" through its stand-in (no ssh): once its folder is written
+    async remoteHost(name) {
+      const root = fleet.hostRoots[name];
+      if (!root) throw new Error(`${name} is not part of the demo fleet`);
+      await fleet.hostReady(name);
+      return demoRemoteHost(root, name);
     },
     // a signal: the runs' processes are stopped and the folder removed before anything else
     // runs, so a second signal that kills the process at once finds nothing left to clean up

@@ -39,7 +39,14 @@ function hashOf(seed: string): string {
   return out;
 }
 
-export async function demoRebuildMain(argv: readonly string[], speed = Number(process.env.NIXDECK_DEMO_SPEED ?? 1)): Promise<number> {
+export interface DemoRebuildOptions {
+  /** where the lines go (default: standard error, the run's log) */
+  out?: (line: string) => void;
+  /** the system the build ends with (a deploy's: in the demo's store) */
+  toplevel?: string;
+}
+
+export async function demoRebuildMain(argv: readonly string[], speed = Number(process.env.NIXDECK_DEMO_SPEED ?? 1), options: DemoRebuildOptions = {}): Promise<number> {
   const action = argv[0] ?? 'build';
   const flakeAt = argv.indexOf('--flake');
   const ref = flakeAt >= 0 ? (argv[flakeAt + 1] ?? '') : '';
@@ -47,10 +54,11 @@ export async function demoRebuildMain(argv: readonly string[], speed = Number(pr
   const pace = (ms: number) => sleep(Math.max(1, ms / (speed > 0 ? speed : 1)));
   let id = 0;
   const next = () => String(PID * 2 ** 32 + ++id);
-  const out = (line: string) => process.stderr.write(`${line}\n`);
+  const out = options.out ?? ((line: string) => process.stderr.write(`${line}\n`));
   const nix = (event: Record<string, unknown>) => out(`@nix ${JSON.stringify(event)}`);
-  const label = `25.11.20261120.${hashOf(host).slice(0, 7)}`;
-  const toplevel = `/nix/store/${hashOf(`top-${host}`)}-nixos-system-${host}-${label}`;
+  const given = options.toplevel?.split('/').pop()?.split(`-nixos-system-${host}-`)[1];
+  const label = given ?? `25.11.20261120.${hashOf(host).slice(0, 7)}`;
+  const toplevel = options.toplevel ?? `/nix/store/${hashOf(`top-${host}`)}-nixos-system-${host}-${label}`;
   const builds = [...BUILDS, { pname: `nixos-system-${host}`, version: label, phases: ['installPhase'], lines: 2, pace: 200 }];
   const drv = (b: DemoBuild) => `/nix/store/${hashOf(b.pname)}-${b.pname}${b.version ? `-${b.version}` : ''}.drv`;
 

@@ -15,11 +15,13 @@ import { type ActivateRequest, bootRefreshFor, type DeleteRequest, type StepRequ
 import type { SudoMode } from '../core/rebuildCommand.js';
 import { isNormalAbsolutePath, isStorePath } from '../core/storePath.js';
 import type { FreedSpace, GenerationOps, OpResult } from '../state/generations.js';
-import { generationChangeRefusal } from '../state/hostRules.js';
+import { storyOf } from '../demo/demoHosts.js';
 import { closureSizes, diffClosures, estimateFreed } from '../system/closures.js';
 import type { Environment } from '../system/context.js';
 import { type Executor, localExecutor, runnerOf } from '../system/executor.js';
-import { type RebuildSetup, selfCommand, sudoModeFor } from '../system/rebuilds.js';
+import { type RebuildSetup, selfCommand, startRemoteRun, sudoModeFor } from '../system/rebuilds.js';
+import { DEFAULT_CONFIRM_TIMEOUT, DEFAULT_PROFILE, type Elevation, type GenerationRequest } from '../core/deployPlan.js';
+import { probeElevation } from '../system/remote/deployElevation.js';
 import { startRun } from '../system/runLauncher.js';
 import { profileOf, rootOf } from './profile.js';
 
@@ -161,10 +163,121 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
   };
 }
 
+export interface RemoteGenerationOpsOptions {
+  host: string;
+  /** runs commands on the host, over its connection */
+  executor: Executor;
+  /** seconds the host waits for the confirmation of a switch/test before it rolls back; 0 = off */
+  confirmTimeout?: number;
+}
+
 /**
- * The demo's operations: no nix, no sudo; only the demo folder changes. Every host of the demo
- * fleet can be read (its remote hosts are simulated), but as in the real console only this
- * machine's generations are switched or deleted.
+ * A remote host's operations: diff and sizes by the host's nix, a switch/boot/test to generation N
+ * through the same host-side supervisor as a deploy (so it is confirmed and rolled back alike),
+ * deletion by the host's nix-env (with sudo when the login is not root).
+ */
+export function createRemoteGenerationOps(env: Environment, options: RemoteGenerationOpsOptions): GenerationOps {
+  const { host: own, executor } = options;
+  const runner = runnerOf(executor);
+  const setup = env.rebuild;
+  const profile = DEFAULT_PROFILE;
+  const refusalFor = (host: string): string | null => (host === own ? null : `these operations are for ${own}, not ${host}`);
+  let elevation: Promise<{ ok: true; elevation: Elevation } | { ok: false; error: string }> | null = null;
+  const elevationOf = () => (elevation ??= probeElevation(executor));
+  const resolvedOnHost = async (paths: readonly string[]): Promise<string[]> => {
+    const r = await executor.run(['readlink', '-f', ...paths], { timeoutMs: 30_000 });
+    return r.stdout.split('\n').filter((p) => isStorePath(p));
+  };
+  return {
+    refusal: (host) => refusalFor(host.name),
+    profile: () => profile,
+    async runningSystem(host) {
+      if (refusalFor(host)) return null;
+      return (await resolvedOnHost(['/run/current-system']))[0] ?? null;
+    },
+    async diff(host, from, to) {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, message: refused };
+      const result = await diffClosures(runner, from, to);
+      return result.ok ? { ok: true, value: result.value.diff } : result;
+    },
+    async closureSizes(host, paths) {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, message: refused };
+      const result = await closureSizes(runner, paths);
+      return result.ok ? { ok: true, value: Object.fromEntries(result.value) } : result;
+    },
+    async estimateFreed(host, deleted, kept): Promise<OpResult<FreedSpace>> {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, message: refused };
+      return estimateFreed(runner, deleted, [...kept, ...(await resolvedOnHost(['/run/current-system', '/run/booted-system']))]);
+    },
+    async needsPassword(host) {
+      if (refusalFor(host)) return false;
+      const e = await elevationOf();
+      return e.ok && e.elevation === 'password';
+    },
+    async activate({ host, generation, action, password }) {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, error: refused };
+      const e = await elevationOf();
+      if (!e.ok) return { ok: false, error: `${host} cannot be reached: ${e.error}` };
+      if (e.elevation === 'password' && password === undefined) return { ok: false, error: `sudo needs a password to change the generations of ${host}` };
+      const request: GenerationRequest = {
+        kind: 'generation',
+        host,
+        generation,
+        action,
+        confirmTimeout: options.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT,
+        elevation: e.elevation,
+        profile,
+      };
+      try {
+        const run = await startRemoteRun(setup, request, password);
+        return { ok: true, id: run.id };
+      } catch (error) {
+        return { ok: false, error: messageOf(error) };
+      }
+    },
+    async deleteGenerations({ host, generations, password, onLine }) {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, message: refused };
+      const e = await elevationOf();
+      if (!e.ok) return { ok: false, message: `${host} cannot be reached: ${e.error}` };
+      if (e.elevation === 'password' && password === undefined) return { ok: false, message: `sudo needs a password to change the generations of ${host}` };
+      const sudo = e.elevation === 'root' ? 'none' : e.elevation === 'sudo' ? 'nopasswd' : 'password';
+      const sorted = [...generations].sort((a, b) => a - b);
+      const lines: string[] = [];
+      const say = (line: string): void => {
+        lines.push(line);
+        onLine?.(line);
+      };
+      const runElevated = async (argv: string[]): Promise<boolean> => {
+        const { argv: full, needsPassword } = withSudo(argv, sudo, e.elevation === 'root');
+        say(`${host}: $ ${argv.join(' ')}`);
+        const r = await executor.run(full, { timeoutMs: DELETE_TIMEOUT_MS, ...(needsPassword && password !== undefined ? { input: `${password}\n` } : {}) });
+        for (const l of `${r.stdout}\n${r.stderr}`.split('\n')) if (l.trim() !== '') say(l);
+        if (r.spawnError) say(`error: ${r.spawnError}`);
+        return r.code === 0 && !r.spawnError;
+      };
+      if (!(await runElevated(['nix-env', '-p', profile, '--delete-generations', ...sorted.map(String)]))) {
+        return { ok: false, message: failureOf(lines, undefined) };
+      }
+      say(`nixdeck: deleted generation${sorted.length === 1 ? '' : 's'} ${sorted.join(', ')} of ${host}`);
+      if (!(await runElevated(['/run/current-system/bin/switch-to-configuration', 'boot']))) {
+        return { ok: false, message: `the generations were deleted, but refreshing the boot menu of ${host} failed; it may still list them until the next switch or boot` };
+      }
+      say('nixdeck: boot menu refreshed');
+      return { ok: true, value: { lines } };
+    },
+  };
+}
+
+/**
+ * The demo's operations: no nix, no sudo; only the demo folder changes. This machine's switches
+ * run `nixdeck __demo-activate`; the other hosts are remote hosts through the demo's stand-ins:
+ * a switch/boot/test to generation N runs the real deploy steps against them (`__demo-deploy`,
+ * with the confirmation countdown), and the one that refuses connections refuses here too.
  * `stepRunner` is the argv prefix of `nixdeck __demo-activate` (tests run it from source).
  */
 export function createDemoGenerationOps(env: Environment, stepRunner: readonly string[] = selfCommand('__demo-activate')): GenerationOps {
@@ -177,9 +290,12 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     return paths.map((p) => readDemoToplevel(p));
   };
   const unknown = (p: string): string => `${p} is not a system of the demo fleet`;
-  const changeRefusal = (host: string): string | null => generationChangeRefusal({ name: host, local: host === env.hostname }, env.hostname);
+  const unreachable = (host: string): string | null => {
+    const why = host === env.hostname ? null : storyOf(host).unreachable;
+    return why === null ? null : `${host} cannot be reached: ${why}`;
+  };
   return {
-    refusal: () => null,
+    refusal: (host) => unreachable(host.name),
     profile: demoProfile,
     async runningSystem(host) {
       return resolved(path.join(demoRoot(host), 'run/current-system'));
@@ -208,8 +324,25 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     },
     needsPassword: async () => false,
     async activate({ host, generation, action }) {
-      const refused = changeRefusal(host);
+      const refused = unreachable(host);
       if (refused) return { ok: false, error: refused };
+      if (host !== env.hostname) {
+        const remote: GenerationRequest = {
+          kind: 'generation',
+          host,
+          generation,
+          action,
+          confirmTimeout: setup.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT,
+          elevation: 'root',
+          profile: demoProfile(host),
+        };
+        try {
+          const run = await startRemoteRun({ ...setup, deployRunner: setup.deployRunner ?? selfCommand('__demo-deploy') }, remote);
+          return { ok: true, id: run.id };
+        } catch (error) {
+          return { ok: false, error: messageOf(error) };
+        }
+      }
       const request: StepRequest = { kind: 'activate', profile: demoProfile(host), generation, action };
       try {
         const run = await startRun({
@@ -226,7 +359,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
       }
     },
     async deleteGenerations({ host, generations, onLine }) {
-      const refused = changeRefusal(host);
+      const refused = unreachable(host);
       if (refused) return { ok: false, message: refused };
       const { demoDelete } = await demo;
       const lines: string[] = [];

@@ -1,18 +1,28 @@
 // The console's RunsService over the real run layer: detached runs in the state folder, their
 // logs followed into progress trackers, the ETA from history.jsonl.
 import path from 'node:path';
+import { DEFAULT_PROFILE, type DeployRequest } from '../core/deployPlan.js';
+import { type DeployProgress, endedDeployProgress, NO_PROGRESS, nextDeployProgress } from '../core/deployProgress.js';
 import { estimateRemaining, transferOf } from '../core/eta.js';
+import { isActivationAction } from '../core/generationOps.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
-import type { RunPhase, RunsService, RunView } from '../state/runs.js';
+import type { RemotePlan, RunCheck, RunPhase, RunsService, RunView } from '../state/runs.js';
+import type { HostPasswords } from './hostPasswords.js';
 import { type History, loadHistory, runKey } from '../system/history.js';
 import { cancelRun } from '../system/runLauncher.js';
-import { type RebuildSetup, refusal, startRebuild, sudoModeFor } from '../system/rebuilds.js';
+import { isRemoteDeploy, type RebuildSetup, refusal, startRebuild, startRemoteRun, sudoModeFor } from '../system/rebuilds.js';
 import { listRuns, LOG_FILE, type RunInfo, runInfoAt, runsDir } from '../system/runStore.js';
 import { runKindOf, summaryOf, type TrackedRun, trackRun } from '../system/runTracking.js';
 
 /** Finished runs offered again at start: those that ended in the last day. */
 const RECENT_MS = 24 * 3_600_000;
 const RECENT_FINISHED = 6;
+
+function nextLines(progress: DeployProgress, lines: Iterable<string>): DeployProgress {
+  let next = progress;
+  for (const line of lines) next = nextDeployProgress(next, line);
+  return next;
+}
 
 /** Step runners of a switch/boot/test to a generation: `nixdeck __activate '{"generation":N,…}'`. */
 const STEP_RUNNERS = new Set(['__activate', '__demo-activate']);
@@ -30,14 +40,28 @@ export function activationGeneration(argv: readonly string[]): number | undefine
   }
 }
 
+/** Step runners of a deploy to another host (and of its switch to a generation). */
+const DEPLOY_RUNNERS = new Set(['__deploy', '__demo-deploy']);
+
+/** What the console needs to deploy other hosts: their connections, passwords, and preferences. */
+export interface RemoteDeploys {
+  passwords: HostPasswords;
+  /** the build host and confirm timeout of a host (its preferences, the demo's setup) */
+  plan(host: string): RemotePlan;
+}
+
 interface Watched {
+  /** the deploy phase, countdown and result from the log lines (deploys and switches; null for builds) */
+  deploy: DeployProgress | null;
+  /** log lines already fed to `deploy` */
+  seen: number;
   tracked: TrackedRun;
   controller: AbortController;
   info: RunInfo;
   listeners: Set<(view: RunView) => void>;
 }
 
-export function createRunsService(setup: RebuildSetup, now: () => number = Date.now): RunsService & { close(): void } {
+export function createRunsService(setup: RebuildSetup, now: () => number = Date.now, remote?: RemoteDeploys): RunsService & { close(): void } {
   const watched = new Map<string, Watched>();
   let history: Promise<History> | null = null;
   const historyNow = () => (history ??= loadHistory(setup.stateDir));
@@ -63,7 +87,10 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
       etaMs = estimate.remainingMs;
     }
     const generation = meta ? activationGeneration(meta.argv) : undefined;
+    const deploy =
+      w.deploy === null ? null : w.info.exit ? endedDeployProgress(w.deploy, { exitCode: w.info.exit.exitCode, cancelled: w.info.exit.cancelled, error: w.info.exit.error ?? null }) : w.deploy;
     return {
+      ...(deploy !== null ? { deploy } : {}),
       ...(generation !== undefined ? { generation } : {}),
       id: w.info.id,
       host: meta?.host ?? '?',
@@ -89,8 +116,18 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
     const existing = watched.get(info.id);
     if (existing) return existing;
     const controller = new AbortController();
-    const w: Watched = { info, controller, listeners: new Set(), tracked: undefined as unknown as TrackedRun };
-    w.tracked = trackRun(info.dir, { signal: controller.signal, onChange: () => void publish(w) });
+    const deploys = info.meta?.argv.some((word) => DEPLOY_RUNNERS.has(word)) === true;
+    const w: Watched = { info, controller, listeners: new Set(), deploy: deploys ? NO_PROGRESS : null, seen: 0, tracked: undefined as unknown as TrackedRun };
+    const onChange = (): void => {
+      if (w.deploy !== null) {
+        // the phase lines are plain text lines: the tracker's tail has them, in order
+        const total = w.tracked.progress.totalLines;
+        w.deploy = nextLines(w.deploy, w.tracked.progress.tailLines(total - w.seen));
+        w.seen = total;
+      }
+      void publish(w);
+    };
+    w.tracked = trackRun(info.dir, { signal: controller.signal, onChange });
     void w.tracked.done.then(async (final) => {
       w.info = final;
       history = null; // a finished run has just added to the history
@@ -107,11 +144,53 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
       for (const w of watched.values()) w.controller.abort();
       watched.clear();
     },
+    ...(remote ? { remoteDeploys: true } : {}),
+    async check(host, action): Promise<RunCheck> {
+      if (remote && isRemoteDeploy(setup, host, action)) {
+        const e = await remote.passwords.elevation(host);
+        if (!e.ok) return e;
+        return { ok: true, needsPassword: e.elevation === 'password' && remote.passwords.get(host) === undefined, remote: remote.plan(host) };
+      }
+      const refused = refusal(setup, host, action);
+      if (refused) return { ok: false, error: refused };
+      return { ok: true, needsPassword: (await sudoModeFor(setup, action)) === 'password', remote: null };
+    },
+    ...(remote ? { checkPassword: (host: string, password: string) => remote.passwords.check(host, password) } : {}),
     async needsPassword(host, action) {
+      if (remote && isRemoteDeploy(setup, host, action)) {
+        const e = await remote.passwords.elevation(host);
+        return e.ok && e.elevation === 'password' && remote.passwords.get(host) === undefined;
+      }
       if (refusal(setup, host, action)) return false;
       return (await sudoModeFor(setup, action)) === 'password';
     },
     async start({ host, action, password }) {
+      if (remote && isRemoteDeploy(setup, host, action) && isActivationAction(action)) {
+        try {
+          const e = await remote.passwords.elevation(host);
+          if (!e.ok) return { ok: false, error: e.error };
+          const given = password ?? remote.passwords.get(host);
+          if (e.elevation === 'password' && given === undefined) return { ok: false, error: `sudo on ${host} needs a password` };
+          const plan = remote.plan(host);
+          const request: DeployRequest = {
+            kind: 'deploy',
+            host,
+            action,
+            confirmTimeout: plan.confirmTimeout,
+            elevation: e.elevation,
+            profile: DEFAULT_PROFILE,
+            flakeDir: setup.flakeDir,
+            buildHost: plan.buildHost,
+            executable: setup.executable,
+            extraFlags: setup.extraFlags,
+          };
+          const info = await startRemoteRun(setup, request, e.elevation === 'password' ? given : undefined);
+          ensureWatched(info);
+          return { ok: true, id: info.id };
+        } catch (error) {
+          return { ok: false, error: (error as Error).message };
+        }
+      }
       const refused = refusal(setup, host, action);
       if (refused) return { ok: false, error: refused };
       try {

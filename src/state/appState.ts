@@ -6,8 +6,12 @@ import { PANES, type PaneId, type Prefs } from '../core/prefsSchema.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import type { Generation, GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { TodoSnapshot } from '../system/todoFile.js';
+import type { FleetState } from './fleetSlice.js';
 import type { FreedSpace } from './generations.js';
-import type { RunPhase, RunView } from './runs.js';
+import type { GroupState } from './group.js';
+import type { RemoteAbilities } from './hostRules.js';
+import type { ScreenLayout } from './layout.js';
+import type { RemotePlan, RunPhase, RunView } from './runs.js';
 
 export type Loadable<T> =
   | { status: 'loading' }
@@ -24,7 +28,7 @@ export interface ListPane<T> {
   hits: FuzzyHit<T>[];
 }
 
-export type Overlay = 'none' | 'help' | 'hostsError' | 'runs';
+export type Overlay = 'none' | 'help' | 'hostsError' | 'runs' | 'fleet';
 
 /** What can have the keyboard: the three list panes (remembered in prefs) and the run panes. */
 export type FocusId = PaneId | 'runs';
@@ -60,9 +64,15 @@ export type { ActivationChoice } from '../core/generationOps.js';
 
 /** A question that has the keyboard until it is answered; every one defaults to No. */
 export type Dialog =
-  | { kind: 'confirmRun'; host: string; action: RebuildAction; local: boolean }
-  /** the typed password itself is not in the state, only how many characters it has */
-  | { kind: 'password'; host: string; action: RebuildAction; local: boolean; length: number }
+  /** `remote`: another host deployed over SSH, and how */
+  | { kind: 'confirmRun'; host: string; action: RebuildAction; local: boolean; remote?: RemotePlan }
+  /** s/B/t with hosts marked: one question for all of them; `skipped` could not be reached */
+  | { kind: 'confirmGroup'; action: ActivationAction; hosts: string[]; parallel: number; confirmTimeout: number | null; skipped: { host: string; error: string }[] }
+  /**
+   * The typed password itself is not in the state, only how many characters it has. `error`: the
+   * last one was refused. `group`: asked for a host of the marked group before it starts.
+   */
+  | { kind: 'password'; host: string; action: RebuildAction; local: boolean; length: number; error?: string; group?: boolean }
   | { kind: 'confirmCancel'; runId: string; host: string; action: RebuildAction }
   | { kind: 'confirmQuit'; running: { host: string; action: RebuildAction }[] }
   /** switch now / boot next time / test / No, for a generation (the diff stays above it) */
@@ -72,7 +82,7 @@ export type Dialog =
   /** K: keep the newest N and/or those newer than D days */
   | { kind: 'keepPolicy'; host: string; field: 'last' | 'days'; last: string; days: string; error: string | null }
   /** the sudo password for a change to generations */
-  | { kind: 'opPassword'; host: string; op: PendingGenerationOp; length: number };
+  | { kind: 'opPassword'; host: string; op: PendingGenerationOp; length: number; error?: string };
 
 export function isPasswordDialog(dialog: Dialog | null): dialog is Extract<Dialog, { kind: 'password' | 'opPassword' }> {
   return dialog?.kind === 'password' || dialog?.kind === 'opPassword';
@@ -205,11 +215,23 @@ export interface Notice {
   key?: string;
 }
 
+/** A host's generation list shown from the cache (the last list read from it) until it is read again. */
+export interface CachedListNote {
+  /** when the list was read from the host */
+  savedAtMs: number;
+  /** when it was shown: its age is counted to here */
+  shownAtMs: number;
+  /** the host is being read now */
+  refreshing: boolean;
+  /** why the host could not be read now (one line); null while reading */
+  error: string | null;
+}
+
 export interface AppState {
   /** this machine's host name */
   hostname: string;
-  /** the terminal's size as the console last drew it; null before the first frame */
-  terminal: { columns: number; rows: number } | null;
+  /** the screen: the terminal's size (Controller.resize), every box and the rows each list shows */
+  layout: ScreenLayout;
   flakeDir: string;
   /** the user's home folder, for showing paths as `~/…`; '' when unknown */
   home: string;
@@ -217,8 +239,8 @@ export interface AppState {
   prefs: Prefs;
   focus: FocusId;
   overlay: Overlay;
-  /** the help overlay: first line shown, rows shown, largest useful scroll (set as it is drawn) */
-  help: { scroll: number; rows: number; maxScroll: number };
+  /** the help overlay: its first line shown (its rows are in the layout) */
+  help: { scroll: number };
   /** a question waiting for y/N, or the password field */
   dialog: Dialog | null;
   notice: Notice | null;
@@ -227,9 +249,11 @@ export interface AppState {
   hosts: Host[];
   /** generation lists per host name */
   generations: Record<string, Loadable<GenerationList>>;
+  /** per host whose list shown is the one kept from an earlier read: how old it is, and why it was not read now */
+  cachedLists: Record<string, CachedListNote>;
+  /** the Fleet view (F): one status row per host */
+  fleet: FleetState;
   todos: Loadable<TodoSnapshot>;
-  /** visible rows per pane; set by the layout, used for paging */
-  viewport: Record<PaneId, number>;
   panes: {
     hosts: ListPane<Host>;
     generations: ListPane<Generation>;
@@ -242,6 +266,12 @@ export interface AppState {
   marks: Record<string, GenerationMarks>;
   /** generation changes are available (a GenerationOps service was given) */
   genOpsAvailable: boolean;
+  /** what the services can do to hosts that are not this machine (deploy, change generations) */
+  remote: RemoteAbilities;
+  /** hosts marked (Space in the Hosts pane) to be deployed together, in the hosts' order */
+  markedHosts: string[];
+  /** the last deploy of the marked hosts: one row per host in the runs list (L) */
+  group: GroupState | null;
   /** the terminal shows colours; without them filter matches are marked with brackets */
   color: boolean;
 }

@@ -1,11 +1,13 @@
-import type { PaneId, Prefs } from '../core/prefsSchema.js';
-import type { RebuildAction } from '../core/rebuildCommand.js';
-import type { Host, ParsedTodo } from '../core/types.js';
-import { type AppState, emptyPane, emptyRuns, type FocusId, type Notice, type Overlay } from './appState.js';
+import type { Prefs } from '../core/prefsSchema.js';
+import { type AppState, emptyPane, emptyRuns, type Notice, type Overlay } from './appState.js';
 import { DialogsSlice } from './dialogsSlice.js';
+import { emptyFleet, FleetSlice } from './fleetSlice.js';
 import { GenerationActions } from './generationActions.js';
+import { GroupRuns } from './groupRuns.js';
+import { PLAIN_MEASURES, type ScreenMeasures, settleLayout, unmeasuredLayout } from './layout.js';
 import { reduceWindow } from './listWindow.js';
 import { ListsSlice } from './listsSlice.js';
+import { MarksSlice } from './marksSlice.js';
 import { RunFeed } from './runFeed.js';
 import { RunPanes } from './runPanes.js';
 import { RunsSlice } from './runsSlice.js';
@@ -22,6 +24,8 @@ export interface ControllerOptions {
   home?: string;
   todoFile: string;
   prefs: Prefs;
+  /** the terminal's size until resize() says otherwise (default 80x24) */
+  size?: { columns: number; rows: number };
   /** shown once at start, e.g. a preferences file that was moved aside */
   warning?: string | null;
   /**
@@ -38,8 +42,9 @@ export interface ControllerOptions {
 }
 
 /**
- * The console's state and every action on it; the UI only renders and calls these. The actions
- * live in slices over the one store; the methods here hand each key's action to its slice.
+ * The console's state and its actions: the actions live in slices over the one store (the UI
+ * calls them there); the controller wires the slices, starts the console, keeps the layout of
+ * the screen, and holds what concerns the screen as a whole (overlays, help, notices).
  */
 export class Controller {
   readonly store: Store<AppState>;
@@ -55,7 +60,15 @@ export class Controller {
   /** starting, cancelling and listing runs */
   readonly runs: RunsSlice;
   readonly dialogs: DialogsSlice;
+  /** the Fleet view: every host's status */
+  readonly fleet: FleetSlice;
+  /** hosts marked in the Hosts pane (Space, a) */
+  readonly marks: MarksSlice;
+  /** deploying the marked hosts together, at most `parallel` at once */
+  readonly group: GroupRuns;
   private disposed = false;
+  /** how the UI measures its texts; none until a screen is attached */
+  private measures: ScreenMeasures = PLAIN_MEASURES;
 
   constructor(
     private readonly services: Services,
@@ -64,7 +77,7 @@ export class Controller {
     const now = options.now ?? Date.now;
     this.store = createStore<AppState>({
       hostname: services.hostname,
-      terminal: null,
+      layout: unmeasuredLayout(options.size?.columns ?? 80, options.size?.rows ?? 24),
       flakeDir: options.flakeDir,
       home: options.home ?? '',
       todoFile: options.todoFile,
@@ -72,20 +85,24 @@ export class Controller {
       color: options.color ?? true,
       focus: options.prefs.lastPane,
       overlay: 'none',
-      help: { scroll: 0, rows: 10, maxScroll: 0 },
+      help: { scroll: 0 },
       dialog: null,
       notice: options.warning ? { text: options.warning, kind: 'warn' } : null,
       flakeEval: { status: 'loading' },
       hosts: [],
       generations: {},
+      cachedLists: {},
+      fleet: emptyFleet(services.fleet !== undefined),
       todos: { status: 'loading' },
-      viewport: { hosts: 10, generations: 10, todos: 10 },
       panes: { hosts: emptyPane(), generations: emptyPane(), todos: emptyPane() },
       runs: emptyRuns(services.runs !== undefined, now(), services.runs?.endsWithConsole === true),
       genView: null,
       marks: {},
       genOpsAvailable: services.generations !== undefined,
-    });
+      remote: { deploys: services.runs?.remoteDeploys === true, changes: services.generations?.remoteChanges === true },
+      markedHosts: [],
+      group: null,
+    }, (state) => settleLayout(state, this.measures));
     const ctx: SliceContext = { store: this.store, services, now: () => now(), disposed: () => this.disposed };
     this.gens = new GenerationActions({
       store: this.store,
@@ -101,15 +118,28 @@ export class Controller {
     });
     this.todos = new TodosSlice(ctx);
     this.lists = new ListsSlice(ctx, () => this.todos.items());
-    this.feed = new RunFeed(ctx, options, (views) => this.gens.onRunViews(views));
+    this.feed = new RunFeed(ctx, options, (views) => {
+      const list = [...views];
+      this.gens.onRunViews(list);
+      this.group.onRunViews(list);
+    });
     this.runPanes = new RunPanes(ctx, this.feed);
-    this.runs = new RunsSlice(ctx, {
-      feed: this.feed,
-      panes: this.runPanes,
-      askPassword: (host, action, local) => this.dialogs.askPassword(host, action, local),
+    this.marks = new MarksSlice(ctx);
+    this.group = new GroupRuns(ctx, {
+      marks: this.marks,
+      openRun: (id) => this.runPanes.openRun(id, { focus: false }),
+      notifyRun: (id, kind, text) => this.feed.notifyRun(id, kind, text),
       refreshWhenDone: (id, host) => this.gens.refreshWhenDone(id, host),
     });
-    this.dialogs = new DialogsSlice(ctx, this.runs, this.gens);
+    this.runs = new RunsSlice(ctx, {
+      group: this.group,
+      feed: this.feed,
+      panes: this.runPanes,
+      askPassword: (host, action, local, error) => this.dialogs.askPassword(host, action, local, error),
+      refreshWhenDone: (id, host) => this.gens.refreshWhenDone(id, host),
+    });
+    this.dialogs = new DialogsSlice(ctx, this.runs, this.gens, this.group);
+    this.fleet = new FleetSlice(ctx, services.fleet, (name) => this.lists.selectHostNamed(name));
   }
 
   get state(): AppState {
@@ -124,16 +154,19 @@ export class Controller {
    */
   async start(): Promise<void> {
     const { flakeDir } = this.state;
-    const todos = this.reloadTodos();
+    const todos = this.todos.reloadTodos();
     const [folder, cached] = await Promise.all([
       this.services.listFolderHosts(flakeDir),
       this.services.cachedFlakeHosts ? this.services.cachedFlakeHosts(flakeDir).catch(() => null) : null,
     ]);
     this.lists.setFolderHosts(folder);
     this.lists.applyHosts(cached);
-    const shown = this.selectedHost()?.name;
-    // applyHosts started reading the selected host's generations; wait for them (bounded)
-    const generations = new Promise<void>((resolve) => {
+    const shownHost = this.lists.selectedHost();
+    const shown = shownHost?.name;
+    // applyHosts started reading the selected host's generations; wait for them (bounded). A
+    // remote host's answer is not waited for, only its kept list: an unreachable host must not
+    // hold the first frame.
+    const generations = shownHost && !shownHost.local ? this.lists.cacheChecked(shownHost.name) : new Promise<void>((resolve) => {
       const giveUp = setTimeout(() => done(), 2000);
       const check = (): void => {
         if (shown === undefined || this.disposed || this.state.generations[shown]?.status !== 'loading') done();
@@ -148,7 +181,7 @@ export class Controller {
     });
     await Promise.all([todos, generations]);
     const evaluation = this.services.evalFlakeHosts(flakeDir);
-    const recentRuns = this.loadRecentRuns();
+    const recentRuns = this.runs.loadRecentRuns();
     const result = await evaluation;
     if (result.ok) {
       this.lists.applyHosts(result.names);
@@ -163,182 +196,46 @@ export class Controller {
   /** Stop timers and run subscriptions; the runs themselves go on (they are detached). */
   dispose(): void {
     this.disposed = true;
+    this.fleet.dispose();
     this.dialogs.dispose();
+    this.group.dispose();
     this.feed.dispose();
-  }
-
-  // ---- lists and filter ---------------------------------------------------------------------
-
-  selectedHost(): Host | undefined {
-    return this.lists.selectedHost();
-  }
-  loadGenerations(host: Host): Promise<void> {
-    return this.lists.loadGenerations(host);
-  }
-  focus(pane: FocusId): void {
-    this.lists.focus(pane);
-  }
-  focusNext(step: 1 | -1): void {
-    this.lists.focusNext(step);
-  }
-  move(delta: number): void {
-    this.lists.move(delta);
-  }
-  moveTo(index: number): void {
-    this.lists.moveTo(index);
-  }
-  halfPage(direction: 1 | -1): void {
-    this.lists.halfPage(direction);
-  }
-  setViewport(pane: PaneId, rows: number): void {
-    this.lists.setViewport(pane, rows);
-  }
-  startFilter(): void {
-    this.lists.startFilter();
-  }
-  setFilter(text: string): void {
-    this.lists.setFilter(text);
-  }
-  keepFilter(): void {
-    this.lists.keepFilter();
-  }
-  clearFilter(): void {
-    this.lists.clearFilter();
-  }
-
-  // ---- todos --------------------------------------------------------------------------------
-
-  selectedTodo(): ParsedTodo | undefined {
-    return this.todos.selectedTodo();
-  }
-  reloadTodos(notice?: Notice): Promise<void> {
-    return this.todos.reloadTodos(notice);
-  }
-  toggleSelectedTodo(): Promise<void> {
-    return this.todos.toggleSelectedTodo();
-  }
-  toggleHideDone(): void {
-    this.todos.toggleHideDone();
-  }
-
-  // ---- runs ---------------------------------------------------------------------------------
-
-  requestRun(action: RebuildAction): void {
-    this.runs.requestRun(action);
-  }
-  loadRecentRuns(): Promise<void> {
-    return this.runs.loadRecentRuns();
-  }
-  requestCancelRun(): boolean {
-    return this.runs.requestCancelRun();
-  }
-  openRunsList(): void {
-    this.runs.openRunsList();
-  }
-  moveRunsList(delta: number): void {
-    this.runs.moveRunsList(delta);
-  }
-  openFromList(): void {
-    this.runs.openFromList();
-  }
-  requestQuit(): boolean {
-    return this.runs.requestQuit();
-  }
-
-  // ---- run panes ----------------------------------------------------------------------------
-
-  openRun(id: string, options: { focus: boolean }): void {
-    this.runPanes.openRun(id, options);
-  }
-  closeRun(): void {
-    this.runPanes.closeRun();
-  }
-  cycleRun(step: 1 | -1): void {
-    this.runPanes.cycleRun(step);
-  }
-  toggleZoom(): void {
-    this.runPanes.toggleZoom();
-  }
-  setRunLogRows(rows: number): void {
-    this.runPanes.setRunLogRows(rows);
-  }
-  scrollRun(delta: number): void {
-    this.runPanes.scrollRun(delta);
-  }
-  scrollRunToTop(): void {
-    this.runPanes.scrollRunToTop();
-  }
-  followRun(): void {
-    this.runPanes.followRun();
-  }
-  scrollRunPage(direction: 1 | -1, fraction: 1 | 0.5): void {
-    this.runPanes.scrollRunPage(direction, fraction);
-  }
-  startSearch(): void {
-    this.runPanes.startSearch();
-  }
-  setSearchDraft(text: string): void {
-    this.runPanes.setSearchDraft(text);
-  }
-  submitSearch(): void {
-    this.runPanes.submitSearch();
-  }
-  clearSearch(): void {
-    this.runPanes.clearSearch();
-  }
-  nextMatch(direction: 1 | -1): void {
-    this.runPanes.nextMatch(direction);
-  }
-
-  // ---- dialogs ------------------------------------------------------------------------------
-
-  confirmDialog(): 'quit' | null {
-    return this.dialogs.confirmDialog();
-  }
-  dismissDialog(): void {
-    this.dialogs.dismissDialog();
-  }
-  typePassword(text: string): void {
-    this.dialogs.typePassword(text);
-  }
-  erasePassword(): void {
-    this.dialogs.erasePassword();
-  }
-  submitPassword(): void {
-    this.dialogs.submitPassword();
   }
 
   // ---- screen: overlays, help, terminal, notices ----------------------------------------------
 
   refresh(): void {
-    const host = this.selectedHost();
-    if (host) void this.loadGenerations(host);
-    void this.reloadTodos({ kind: 'info', text: 'reloaded' });
+    const host = this.lists.selectedHost();
+    if (host) void this.lists.loadGenerations(host);
+    void this.todos.reloadTodos({ kind: 'info', text: 'reloaded' });
   }
 
   setOverlay(overlay: Overlay): void {
     setState(this.store, overlay === 'help' ? { overlay, help: { ...this.state.help, scroll: 0 } } : { overlay });
   }
 
-  /** The help overlay's rows and its largest useful scroll, as it is drawn. */
-  setHelpGeometry(rows: number, maxScroll: number): void {
-    const help = this.state.help;
-    if (help.rows === rows && help.maxScroll === maxScroll) return;
-    setState(this.store, { help: { rows, maxScroll, scroll: Math.min(help.scroll, maxScroll) } });
-  }
-
-  /** Scroll the help by `lines` (pages: `rows` lines), kept within what it has. */
+  /** Scroll the help by `lines` (a page: its rows in the layout), kept within what it has. */
   scrollHelp(lines: number): void {
     const help = this.state.help;
-    const window = { cursor: help.scroll, offset: help.scroll };
-    const scroll = reduceWindow(window, { count: help.rows + help.maxScroll, rows: help.rows }, { kind: 'scroll', delta: lines }).offset;
+    const { rows, lines: count } = this.state.layout.help;
+    const scroll = reduceWindow({ cursor: help.scroll, offset: help.scroll }, { count, rows }, { kind: 'scroll', delta: lines }).offset;
     if (scroll !== help.scroll) setState(this.store, { help: { ...help, scroll } });
   }
 
-  /** The UI reports the terminal's size; keys do nothing on a screen too small to show them. */
-  setTerminalSize(columns: number, rows: number): void {
-    const now = this.state.terminal;
-    if (now?.columns !== columns || now.rows !== rows) setState(this.store, { terminal: { columns, rows } });
+  /**
+   * The screen that draws this console: how it measures its texts, and the terminal's size. The
+   * layout is computed from then on, after every change.
+   */
+  attachScreen(measures: ScreenMeasures, columns: number, rows: number): void {
+    this.measures = measures;
+    this.store.update((s) => ({ ...s, layout: unmeasuredLayout(columns, rows) }));
+  }
+
+  /** The terminal's size changed: a new layout, and every list and scroller kept inside it. */
+  resize(columns: number, rows: number): void {
+    const { layout } = this.state;
+    if (layout.columns === columns && layout.rows === rows) return;
+    this.store.update((s) => ({ ...s, layout: { ...s.layout, columns, rows } }));
   }
 
   setNotice(notice: Notice): void {

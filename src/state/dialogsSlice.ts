@@ -1,6 +1,7 @@
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import { type AppState, isPasswordDialog, type Notice } from './appState.js';
 import type { GenerationActions } from './generationActions.js';
+import type { GroupRuns } from './groupRuns.js';
 import type { RunsSlice } from './runsSlice.js';
 import { setState, type SliceContext } from './slice.js';
 
@@ -13,6 +14,7 @@ export class DialogsSlice {
     private readonly ctx: SliceContext,
     private readonly runs: RunsSlice,
     private readonly gens: GenerationActions,
+    private readonly group: GroupRuns,
   ) {}
 
   private get state(): AppState {
@@ -20,9 +22,9 @@ export class DialogsSlice {
   }
 
   /** The password field for a rebuild run, empty. */
-  askPassword(host: string, action: RebuildAction, local: boolean): void {
+  askPassword(host: string, action: RebuildAction, local: boolean, error?: string): void {
     this.password = '';
-    setState(this.ctx.store, { dialog: { kind: 'password', host, action, local, length: 0 }, overlay: 'none' });
+    setState(this.ctx.store, { dialog: { kind: 'password', host, action, local, length: 0, ...(error ? { error } : {}) }, overlay: 'none' });
   }
 
   /** y in a y/N dialog. Returns 'quit' when the question was whether to quit. */
@@ -33,6 +35,9 @@ export class DialogsSlice {
       case 'confirmRun':
         setState(this.ctx.store, { dialog: null });
         void this.runs.prepareRun(dialog.host, dialog.action, dialog.local);
+        return null;
+      case 'confirmGroup':
+        this.group.confirm();
         return null;
       case 'confirmCancel':
         setState(this.ctx.store, { dialog: null });
@@ -58,6 +63,14 @@ export class DialogsSlice {
     const dialog = this.state.dialog;
     if (!dialog) return;
     this.password = '';
+    if (dialog.kind === 'password' && dialog.group) {
+      setState(this.ctx.store, { dialog: null, notice: { kind: 'info', text: `${dialog.action} on ${dialog.host} not started; the other marked hosts go on` } });
+      return this.group.passwordDismissed(dialog.host);
+    }
+    if (dialog.kind === 'confirmGroup') {
+      setState(this.ctx.store, { dialog: null });
+      return this.group.declined();
+    }
     if (dialog.kind === 'password') this.runs.startAbandoned(dialog.host);
     let notice: Notice | null = null;
     if (dialog.kind === 'confirmRun' || dialog.kind === 'password') notice = { kind: 'info', text: `${dialog.action} on ${dialog.host} not started` };
@@ -89,7 +102,8 @@ export class DialogsSlice {
     this.password = '';
     setState(this.ctx.store, { dialog: null });
     if (dialog.kind === 'opPassword') this.gens.passwordGiven(dialog.host, dialog.op, password);
-    else void this.runs.launch(dialog.host, dialog.action, password);
+    else if (dialog.group) void this.group.passwordGiven(dialog.host, password);
+    else void this.runs.passwordGiven(dialog.host, dialog.action, dialog.local, password);
   }
 
   dispose(): void {

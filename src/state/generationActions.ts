@@ -51,9 +51,6 @@ export class GenerationActions {
   private readonly changes: GenerationChanges;
   /** bumped whenever the view changes, so a late answer for an old view is dropped */
   private viewSerial = 0;
-  /** rows the view scrolls and how many lines it has, reported by the view, for paging and clamping */
-  private viewRows = 10;
-  private viewLines = Number.MAX_SAFE_INTEGER;
 
   constructor(private readonly ctx: GenerationContext) {
     this.changes = new GenerationChanges(ctx);
@@ -84,7 +81,7 @@ export class GenerationActions {
       this.ctx.notify('info', 'no host selected');
       return null;
     }
-    const refused = ops.refusal(host) ?? (change === 'change' ? generationChangeRefusal(host, this.state.hostname) : null);
+    const refused = ops.refusal(host) ?? (change === 'change' ? generationChangeRefusal(host, this.state.hostname, this.state.remote) : null);
     if (refused) {
       this.ctx.notify('warn', refused);
       return null;
@@ -116,7 +113,6 @@ export class GenerationActions {
 
   private setView(view: GenerationView | null): void {
     this.viewSerial++;
-    this.viewLines = Number.MAX_SAFE_INTEGER;
     this.update((s) => ({ ...s, genView: view }));
   }
 
@@ -156,11 +152,8 @@ export class GenerationActions {
       const pane = s.panes.generations;
       const at = pane.hits.findIndex((h) => h.item.generation === n);
       if (at < 0 || at === pane.cursor) return s;
-      const rows = Math.max(1, s.viewport.generations);
-      let offset = pane.offset;
-      if (at < offset) offset = at;
-      if (at >= offset + rows) offset = at - rows + 1;
-      return { ...s, panes: { ...s.panes, generations: { ...pane, cursor: at, offset } } };
+      const window = reduceWindow(pane, { count: pane.hits.length, rows: s.layout.lists.generations }, { kind: 'moveTo', index: at });
+      return { ...s, panes: { ...s.panes, generations: { ...pane, ...window } } };
     });
   }
 
@@ -445,25 +438,19 @@ export class GenerationActions {
 
   // ---- the view over the body -------------------------------------------------------------------
 
-  /** The view says how many rows it scrolls and how many lines it has; paging and clamping use it. */
-  setViewGeometry(rows: number, lines: number): void {
-    this.viewRows = Math.max(1, rows);
-    this.viewLines = Math.max(0, lines);
-    this.scroll(0);
-  }
-
+  /** j/k and the rest: scroll the view within its lines, as the layout shows them. */
   scroll(delta: number): void {
-    const size = { count: this.viewLines, rows: this.viewRows };
     this.update((s) => {
       const view = s.genView;
-      if (!view) return s;
+      if (!view || !s.layout.view) return s;
+      const size = { count: s.layout.view.lines, rows: s.layout.view.rows };
       const scroll = reduceWindow({ cursor: view.scroll, offset: view.scroll }, size, { kind: 'scroll', delta }).offset;
       return scroll === view.scroll ? s : { ...s, genView: { ...view, scroll } };
     });
   }
 
   scrollPage(direction: 1 | -1, fraction: 1 | 0.5): void {
-    this.scroll(direction * Math.max(1, Math.floor(this.viewRows * fraction)));
+    this.scroll(direction * Math.max(1, Math.floor((this.state.layout.view?.rows ?? 1) * fraction)));
   }
 
   scrollToTop(): void {

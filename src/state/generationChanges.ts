@@ -55,9 +55,27 @@ export class GenerationChanges {
     this.ctx.notify('info', `${opWords(op)} on ${host}: nothing was changed`);
   }
 
-  /** Enter in the password field. */
+  /** Enter in the password field: another host tries it first; a refused one is asked for again, saying so. */
   passwordGiven(host: string, op: PendingGenerationOp, password: string): void {
-    void this.carryOut(host, op, password);
+    const ops = this.ctx.ops;
+    const check = ops?.checkPassword?.bind(ops);
+    const local = this.state.hosts.find((h) => h.name === host)?.local ?? true;
+    if (!check || local) {
+      void this.carryOut(host, op, password);
+      return;
+    }
+    void (async () => {
+      this.ctx.notify('info', `trying the password on ${host}…`);
+      const checked = await check(host, password).catch((error: unknown) => ({ ok: false as const, wrong: false, error: messageOf(error) }));
+      if (this.ctx.disposed()) return;
+      if (checked.ok) return this.carryOut(host, op, password);
+      if (checked.wrong) {
+        this.update((s) => ({ ...s, dialog: { kind: 'opPassword', host, op, length: 0, error: redact(checked.error, password) } }));
+        return;
+      }
+      this.busy.delete(host);
+      this.ctx.notify('error', `${opWords(op)} on ${host} not started: ${redact(checked.error, password)}`);
+    })();
   }
 
   private async carryOut(host: string, op: PendingGenerationOp, password?: string): Promise<void> {

@@ -5,7 +5,7 @@
 import type { ClosureDiff } from '../core/closureDiff.js';
 import type { ActivationAction } from '../core/generationOps.js';
 import type { Host } from '../core/types.js';
-import type { StartResult } from './runs.js';
+import type { PasswordCheck, StartResult } from './runs.js';
 
 export type OpResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -19,6 +19,10 @@ export interface FreedSpace {
 export type GenerationOpKind = 'activate' | 'delete';
 
 export interface GenerationOps {
+  /** other hosts' generations can be switched and deleted too (over SSH); else only this machine's */
+  readonly remoteChanges?: boolean;
+  /** try a sudo password on a remote host; an accepted one is kept in memory for that host */
+  checkPassword?(host: string, password: string): Promise<PasswordCheck>;
   /** why this host's generations cannot be changed from here (e.g. not this machine), or null */
   refusal(host: Host): string | null;
   /** the host's system profile link, as delete previews name it */

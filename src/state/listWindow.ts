@@ -12,14 +12,17 @@ export type WindowAction =
   | { kind: 'moveTo'; index: number }
   | { kind: 'move'; delta: number }
   /** a scroller (no cursor): move the window itself, kept within what there is to show */
-  | { kind: 'scroll'; delta: number };
+  | { kind: 'scroll'; delta: number }
+  /** a scroller that follows what is added (a run's log): the window on its last rows */
+  | { kind: 'follow' };
 
 /** The one reducer for every list and scroller: cursor + offset + visible rows → new cursor/offset. */
 export function reduceWindow(window: ListWindow, size: { count: number; rows: number }, action: WindowAction): ListWindow {
   const height = Math.max(1, size.rows);
   const count = Math.max(0, size.count);
-  if (action.kind === 'scroll') {
-    const offset = Math.max(0, Math.min(window.offset + action.delta, count - height));
+  if (action.kind === 'scroll' || action.kind === 'follow') {
+    const wanted = action.kind === 'follow' ? count : window.offset + action.delta;
+    const offset = Math.max(0, Math.min(wanted, count - height));
     return { cursor: offset, offset };
   }
   const wanted = action.kind === 'moveTo' ? action.index : action.kind === 'move' ? window.cursor + action.delta : window.cursor;

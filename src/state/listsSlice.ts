@@ -3,6 +3,7 @@ import type { PaneId } from '../core/prefsSchema.js';
 import type { GenerationList, Host, ParsedTodo } from '../core/types.js';
 import {
   type AppState,
+  type CachedListNote,
   emptyPane,
   filterGenerations,
   filterHosts,
@@ -15,13 +16,18 @@ import {
   selectedHostOf,
 } from './appState.js';
 import { clampPane } from './listWindow.js';
-import type { SliceContext } from './slice.js';
+import type { GenerationsResult } from './services.js';
+import { messageOf, type SliceContext } from './slice.js';
 
 /** The three list panes: hosts (and the generations of the selected one), focus, cursor and filter. */
 export class ListsSlice {
   private folderHosts: string[] = [];
   /** the host whose generations the generations pane lists */
   private generationsHost: string | null = null;
+  /** per remote host: the look for its kept list, while the console starts */
+  private readonly cacheChecks = new Map<string, Promise<void>>();
+  /** when each host's list was last read from it */
+  private readonly readAtMs = new Map<string, number>();
 
   constructor(
     private readonly ctx: SliceContext,
@@ -44,7 +50,7 @@ export class ListsSlice {
       const hits = filterHosts(hosts, s.panes.hosts.filter);
       let cursor = hits.findIndex((h) => h.item.name === previous);
       if (cursor < 0) cursor = Math.max(0, hits.findIndex((h) => h.item.local));
-      return { ...s, hosts, panes: { ...s.panes, hosts: clampPane({ ...s.panes.hosts, hits, cursor }, s.viewport.hosts) } };
+      return { ...s, hosts, panes: { ...s.panes, hosts: clampPane({ ...s.panes.hosts, hits, cursor }, s.layout.lists.hosts) } };
     });
     this.onHostSelected();
   }
@@ -65,17 +71,71 @@ export class ListsSlice {
   }
 
   async loadGenerations(host: Host): Promise<void> {
+    // the host is read at once; a remote host's kept list shows meanwhile
+    const fresh = this.ctx.services.readGenerations(host);
+    const name = host.name;
     // read again (R, after a switch or a delete): the old list stays until the new one is there
-    if (this.state.generations[host.name]?.status !== 'ok') {
-      this.ctx.store.update((s) => ({ ...s, generations: { ...s.generations, [host.name]: { status: 'loading' } } }));
+    if (this.state.generations[name]?.status !== 'ok') {
+      this.ctx.store.update((s) => ({ ...s, generations: { ...s.generations, [name]: { status: 'loading' } } }));
       this.refreshGenerationHits();
+      const cacheCheck = this.showCached(host);
+      this.cacheChecks.set(name, cacheCheck);
+      await cacheCheck;
+    } else if (this.state.cachedLists[name]) {
+      this.setCachedNote(name, { refreshing: true, error: null });
     }
-    const result = await this.ctx.services.readGenerations(host);
-    const value: Loadable<GenerationList> = result.ok
-      ? { status: 'ok', value: result.list }
-      : { status: 'error', message: result.message, ...(result.hint ? { hint: result.hint } : {}) };
-    this.ctx.store.update((s) => ({ ...s, generations: { ...s.generations, [host.name]: value } }));
+    const result = await fresh.catch((e: unknown): GenerationsResult => ({ ok: false, message: messageOf(e) }));
+    const shown = this.state.generations[name];
+    if (result.ok) {
+      this.readAtMs.set(name, this.ctx.now());
+      this.ctx.store.update((s) => {
+        const { [name]: _done, ...cachedLists } = s.cachedLists;
+        return { ...s, generations: { ...s.generations, [name]: { status: 'ok', value: result.list } }, cachedLists };
+      });
+    } else if (!host.local && shown?.status === 'ok') {
+      // an unreachable host keeps the list it showed, with the reason it was not read now
+      const savedAtMs = this.state.cachedLists[name]?.savedAtMs ?? this.readAtMs.get(name) ?? this.ctx.now();
+      const shownAtMs = this.state.cachedLists[name]?.shownAtMs ?? this.ctx.now();
+      this.ctx.store.update((s) => ({ ...s, cachedLists: { ...s.cachedLists, [name]: { savedAtMs, shownAtMs, refreshing: false, error: result.message } } }));
+    } else {
+      const value: Loadable<GenerationList> = { status: 'error', message: result.message, ...(result.hint ? { hint: result.hint } : {}) };
+      this.ctx.store.update((s) => ({ ...s, generations: { ...s.generations, [name]: value } }));
+    }
     this.refreshGenerationHits();
+  }
+
+  /** Resolves once a remote host's kept list was looked for (and shown when there is one). */
+  cacheChecked(name: string): Promise<void> {
+    return this.cacheChecks.get(name) ?? Promise.resolve();
+  }
+
+  private async showCached(host: Host): Promise<void> {
+    const read = this.ctx.services.cachedGenerations;
+    if (host.local || !read) return;
+    const cached = await read(host).catch(() => null);
+    if (!cached || this.state.generations[host.name]?.status !== 'loading') return;
+    const note: CachedListNote = { savedAtMs: cached.savedAtMs, shownAtMs: this.ctx.now(), refreshing: true, error: null };
+    this.ctx.store.update((s) => ({
+      ...s,
+      generations: { ...s.generations, [host.name]: { status: 'ok', value: cached.list } },
+      cachedLists: { ...s.cachedLists, [host.name]: note },
+    }));
+    this.refreshGenerationHits();
+  }
+
+  private setCachedNote(name: string, patch: Partial<CachedListNote>): void {
+    this.ctx.store.update((s) => {
+      const note = s.cachedLists[name];
+      return note ? { ...s, cachedLists: { ...s.cachedLists, [name]: { ...note, ...patch } } } : s;
+    });
+  }
+
+  /** Select a host in the Hosts pane by name (the Fleet view's Enter); a filter that hides it is cleared. */
+  selectHostNamed(name: string): void {
+    this.focus('hosts');
+    if (!this.state.panes.hosts.hits.some((h) => h.item.name === name)) this.clearFilter();
+    const at = this.state.panes.hosts.hits.findIndex((h) => h.item.name === name);
+    if (at >= 0) this.moveTo(at);
   }
 
   private refreshGenerationHits(): void {
@@ -88,14 +148,14 @@ export class ListsSlice {
       const hits = filterGenerations(list, s.panes.generations.filter);
       const pane = s.panes.generations;
       const sameList = pane.hits.length > 0 && pane.hits[0]?.item === hits[0]?.item;
-      if (sameList) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits }, s.viewport.generations) } };
+      if (sameList) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits }, s.layout.lists.generations) } };
       // the same host read again (after a switch or a delete): the same generation stays selected
       const selected = pane.hits[pane.cursor]?.item.generation;
       const at = sameHost && selected !== undefined ? hits.findIndex((h) => h.item.generation === selected) : -1;
-      if (at >= 0) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, cursor: at }, s.viewport.generations) } };
+      if (at >= 0) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, cursor: at }, s.layout.lists.generations) } };
       // the selected one was deleted: the cursor stays where it was, on its neighbour
-      if (sameHost && selected !== undefined && hits.length > 0) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits }, s.viewport.generations) } };
-      return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, cursor: 0, offset: 0 }, s.viewport.generations) } };
+      if (sameHost && selected !== undefined && hits.length > 0) return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits }, s.layout.lists.generations) } };
+      return { ...s, panes: { ...s.panes, generations: clampPane({ ...pane, hits, cursor: 0, offset: 0 }, s.layout.lists.generations) } };
     });
   }
 
@@ -138,7 +198,7 @@ export class ListsSlice {
     const pane = this.listFocus();
     if (!pane) return;
     const current = this.state.panes[pane];
-    const next = clampPane({ ...current, cursor: index }, this.state.viewport[pane]);
+    const next = clampPane({ ...current, cursor: index }, this.state.layout.lists[pane]);
     if (next.cursor === current.cursor && next.offset === current.offset) return;
     this.setPane(pane, next);
     if (pane === 'hosts') {
@@ -150,16 +210,7 @@ export class ListsSlice {
 
   halfPage(direction: 1 | -1): void {
     const pane = this.listFocus();
-    if (pane) this.move(direction * Math.max(1, Math.floor(this.state.viewport[pane] / 2)));
-  }
-
-  setViewport(pane: PaneId, rows: number): void {
-    if (this.state.viewport[pane] === rows) return;
-    this.ctx.store.update((s) => ({
-      ...s,
-      viewport: { ...s.viewport, [pane]: rows },
-      panes: { ...s.panes, [pane]: clampPane(s.panes[pane] as ListPane<unknown>, rows) },
-    }));
+    if (pane) this.move(direction * Math.max(1, Math.floor(this.state.layout.lists[pane] / 2)));
   }
 
   // ---- filter -------------------------------------------------------------------------------
@@ -175,7 +226,7 @@ export class ListsSlice {
     const current = this.state.panes[pane];
     const selected = current.hits[current.cursor]?.item;
     const hits = this.hitsFor(pane, text);
-    this.setPane(pane, clampPane({ ...current, filter: text, hits, cursor: 0, offset: 0 }, this.state.viewport[pane]));
+    this.setPane(pane, clampPane({ ...current, filter: text, hits, cursor: 0, offset: 0 }, this.state.layout.lists[pane]));
     if (pane === 'hosts' && this.selectedHost() !== selected) this.onHostSelected();
   }
 
@@ -193,7 +244,7 @@ export class ListsSlice {
     const selected = current.hits[current.cursor]?.item;
     const hits = this.hitsFor(pane, '');
     const cursor = Math.max(0, (hits as { item: unknown }[]).findIndex((h) => h.item === selected));
-    this.setPane(pane, clampPane({ ...current, filter: '', editing: false, hits, cursor }, this.state.viewport[pane]));
+    this.setPane(pane, clampPane({ ...current, filter: '', editing: false, hits, cursor }, this.state.layout.lists[pane]));
     if (pane === 'hosts') this.onHostSelected();
   }
 

@@ -2,6 +2,7 @@
 // Pure; shared by the controller (scrolling, n/N) and the pane (drawing) so both agree.
 
 import type { RunPaneState } from './appState.js';
+import { reduceWindow } from './listWindow.js';
 import type { RunView } from './runs.js';
 
 export interface LogWindow {
@@ -21,9 +22,16 @@ export function logWindow(view: RunView, pane: Pick<RunPaneState, 'follow' | 'to
   const total = Math.max(view.progress.totalLines, kept);
   const base = total - kept;
   const height = Math.max(1, rows);
-  const maxStart = Math.max(base, total - height);
-  const start = pane.follow ? maxStart : Math.max(base, Math.min(pane.top, maxStart));
-  return { base, total, start, maxStart, rows: height };
+  const at = pane.top - base;
+  const shown = reduceWindow({ cursor: at, offset: at }, { count: kept, rows: height }, pane.follow ? { kind: 'follow' } : { kind: 'scroll', delta: 0 });
+  return { base, total, start: base + shown.offset, maxStart: base + Math.max(0, kept - height), rows: height };
+}
+
+/** The absolute first line shown after scrolling `window` by `delta` lines, kept within the lines kept. */
+export function scrolledLogTop(window: LogWindow, delta: number): number {
+  const at = window.start - window.base;
+  const kept = window.total - window.base;
+  return window.base + reduceWindow({ cursor: at, offset: at }, { count: kept, rows: window.rows }, { kind: 'scroll', delta }).offset;
 }
 
 /** The lines on screen: at most `rows` of them, never the whole tail. */

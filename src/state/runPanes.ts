@@ -1,14 +1,11 @@
 import { type AppState, type FocusId, type RunPaneState, selectedRunPane } from './appState.js';
 import type { RunFeed } from './runFeed.js';
-import { type LogWindow, logWindow, matchingLines } from './runLog.js';
+import { type LogWindow, logWindow, matchingLines, scrolledLogTop } from './runLog.js';
 import type { RunView } from './runs.js';
 import { notify, type SliceContext } from './slice.js';
 
 /** The run panes: which are open, which has the keys, zoom, and each one's log scroll and search. */
 export class RunPanes {
-  /** log rows of the selected run pane, for paging; reported by the pane, not state (no render) */
-  private runLogRows = 5;
-
   constructor(
     private readonly ctx: SliceContext,
     private readonly feed: RunFeed,
@@ -83,26 +80,26 @@ export class RunPanes {
     this.ctx.store.update((s) => ({ ...s, focus: 'runs', runs: { ...s.runs, zoomed: !s.runs.zoomed, bottom: 'runs' } }));
   }
 
-  /** The selected run pane says how many log rows it shows; paging and n/N use it. */
-  setRunLogRows(rows: number): void {
-    this.runLogRows = Math.max(1, rows);
-  }
-
   // ---- scrolling and search -------------------------------------------------------------------
 
   private runGeometry(): { pane: RunPaneState; view: RunView; window: LogWindow } | null {
     const pane = selectedRunPane(this.state);
     const view = pane ? this.state.runs.views[pane.id] : undefined;
     if (!pane || !view) return null;
-    return { pane, view, window: logWindow(view, pane, this.runLogRows) };
+    return { pane, view, window: logWindow(view, pane, this.logRows()) };
+  }
+
+  /** The log rows of the selected run pane, as the layout gives them; paging and n/N use them. */
+  private logRows(): number {
+    const pane = selectedRunPane(this.state);
+    return this.state.layout.runs.panes.find((p) => p.id === pane?.id)?.logRows ?? 1;
   }
 
   /** j/k, PgUp/PgDn, Ctrl-d/u in a run pane: scroll the log; this stops following it. */
   scrollRun(delta: number): void {
     const g = this.runGeometry();
     if (!g) return;
-    const { start, base, maxStart } = g.window;
-    this.setRunPane({ ...g.pane, follow: false, top: clamp(start + delta, base, maxStart) });
+    this.setRunPane({ ...g.pane, follow: false, top: scrolledLogTop(g.window, delta) });
   }
 
   /** g: the oldest line kept. */
@@ -118,7 +115,7 @@ export class RunPanes {
   }
 
   scrollRunPage(direction: 1 | -1, fraction: 1 | 0.5): void {
-    this.scrollRun(direction * Math.max(1, Math.floor(this.runLogRows * fraction)));
+    this.scrollRun(direction * Math.max(1, Math.floor(this.logRows() * fraction)));
   }
 
   /** /: type a search for the log of the selected run. */
@@ -178,7 +175,7 @@ export class RunPanes {
       const from = pane.match ?? window.start + window.rows;
       target = findLast(hits, (h) => h < from) ?? last;
     }
-    const top = clamp(target - Math.floor(window.rows / 3), window.base, window.maxStart);
+    const top = scrolledLogTop(window, target - Math.floor(window.rows / 3) - window.start);
     this.setRunPane({ ...pane, follow: false, top, match: target, matchIndex: hits.indexOf(target) + 1, matchCount: hits.length });
   }
 
@@ -189,10 +186,6 @@ export class RunPanes {
 
 function newRunPane(id: string): RunPaneState {
   return { id, follow: true, top: 0, search: '', match: null, matchIndex: 0, matchCount: 0 };
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.max(min, Math.min(value, max));
 }
 
 function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {

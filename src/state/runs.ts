@@ -1,3 +1,4 @@
+import type { DeployProgress } from '../core/deployProgress.js';
 import type { ProgressSnapshot } from '../core/progressSnapshot.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import type { RunSummary } from '../core/runSummary.js';
@@ -23,7 +24,23 @@ export interface RunView {
   generation?: number;
   /** the run lives in the demo's temporary folder: it stops, and its log goes, when the console quits */
   temporary?: boolean;
+  /** a deploy or switch/boot/test: the phase it reached (build → copy → activate → confirm), the countdown, the result */
+  deploy?: DeployProgress;
 }
+
+/** How a deploy to another host goes, as the question says it. */
+export interface RemotePlan {
+  /** where it is built: null = here (this machine) */
+  buildHost: string | null;
+  /** seconds the host waits for nixdeck to reach it again before it rolls back; 0 = off */
+  confirmTimeout: number;
+}
+
+/** Whether a run can start on a host, asked before the question: the host answers, sudo wants a password. */
+export type RunCheck = { ok: true; needsPassword: boolean; remote: RemotePlan | null } | { ok: false; error: string };
+
+/** A sudo password tried on a host: accepted (and kept in memory for that host), or why not. */
+export type PasswordCheck = { ok: true } | { ok: false; wrong: boolean; error: string };
 
 export type StartResult = { ok: true; id: string } | { ok: false; error: string };
 
@@ -34,6 +51,12 @@ export type StartResult = { ok: true; id: string } | { ok: false; error: string 
 export interface RunsService {
   /** the runs stop and are removed (logs too) when the console quits: the demo's. Default: they go on */
   readonly endsWithConsole?: boolean;
+  /** switch, boot and test of another host deploy it over SSH (else they are refused) */
+  readonly remoteDeploys?: boolean;
+  /** before asking: the host answers and how root is reached there (remote hosts are reached) */
+  check?(host: string, action: RebuildAction): Promise<RunCheck>;
+  /** try a sudo password on a remote host; an accepted one is kept in memory for that host */
+  checkPassword?(host: string, password: string): Promise<PasswordCheck>;
   /** whether starting this action needs a sudo password typed in */
   needsPassword(host: string, action: RebuildAction): Promise<boolean>;
   start(request: { host: string; action: RebuildAction; password?: string }): Promise<StartResult>;

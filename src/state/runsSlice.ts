@@ -1,6 +1,7 @@
 import { redact } from '../core/redact.js';
 import { isActivating, type RebuildAction } from '../core/rebuildCommand.js';
 import { type AppState, runningViews, runsByHost, selectedHostOf, selectedRunPane } from './appState.js';
+import type { GroupRuns } from './groupRuns.js';
 import { runRefusal } from './hostRules.js';
 import { reduceWindow } from './listWindow.js';
 import type { RunFeed } from './runFeed.js';
@@ -12,9 +13,11 @@ export interface RunsSliceDeps {
   feed: RunFeed;
   panes: RunPanes;
   /** sudo wants a password: open the password field for this run */
-  askPassword(host: string, action: RebuildAction, local: boolean): void;
+  askPassword(host: string, action: RebuildAction, local: boolean, error?: string): void;
   /** a run that changes the host's generations: read them again once it has ended */
   refreshWhenDone(runId: string, host: string): void;
+  /** s, B, t with hosts marked: one question for all of them */
+  group: GroupRuns;
 }
 
 /** Rebuild runs: starting (with confirmation and sudo), cancelling, the run list, quitting while runs go. */
@@ -37,20 +40,71 @@ export class RunsSlice {
 
   /** b, D, t, s, B, A: start `action` on the selected host; activating actions ask first. */
   requestRun(action: RebuildAction): void {
+    if (!this.ctx.services.runs) return this.notify('warn', 'rebuild runs are not available in this console');
+    if ((action === 'switch' || action === 'boot' || action === 'test') && this.deps.group.active()) {
+      void this.deps.group.request(action);
+      return;
+    }
     const host = selectedHostOf(this.state);
     if (!host) return this.notify('warn', 'no host selected');
-    if (!this.ctx.services.runs) return this.notify('warn', 'rebuild runs are not available in this console');
     // the keymap says this before; here again so that no other way in can ask or start it
-    const refused = runRefusal(host, action, this.ctx.services.hostname);
+    const refused = runRefusal(host, action, this.ctx.services.hostname, this.state.remote);
     if (refused) return this.notify('warn', refused);
     const going = runningViews(this.state).find((v) => v.host === host.name);
     if (going) return this.notify('warn', `a ${going.action} is already running on ${host.name} (4 shows it)`);
     if (this.starting.has(host.name)) return this.notify('warn', `a run is being started on ${host.name}`);
+    if (isActivating(action) && !host.local && this.ctx.services.runs.check) {
+      void this.checkThenAsk(host.name, action);
+      return;
+    }
     if (isActivating(action)) {
       setState(this.ctx.store, { dialog: { kind: 'confirmRun', host: host.name, action, local: host.local }, overlay: 'none' });
       return;
     }
     void this.prepareRun(host.name, action, host.local);
+  }
+
+  /** Another host: reach it first, so that an unreachable host is said before anything is asked. */
+  private async checkThenAsk(host: string, action: RebuildAction): Promise<void> {
+    const runs = this.ctx.services.runs;
+    if (!runs?.check) return;
+    this.starting.add(host);
+    this.notify('info', `reaching ${host}…`);
+    let check: Awaited<ReturnType<NonNullable<typeof runs.check>>>;
+    try {
+      check = await runs.check(host, action);
+    } catch (error) {
+      check = { ok: false, error: messageOf(error) };
+    } finally {
+      this.starting.delete(host);
+    }
+    if (this.ctx.disposed()) return;
+    if (!check.ok) return this.notify('error', `${action} on ${host} not started: ${check.error}`);
+    setState(this.ctx.store, {
+      dialog: { kind: 'confirmRun', host, action, local: false, ...(check.remote ? { remote: check.remote } : {}) },
+      overlay: 'none',
+      notice: null,
+    });
+  }
+
+  /**
+   * The password typed for a run on another host: tried there first (a refused one is asked for
+   * again, saying so), then the run starts. This machine's password goes straight to the run.
+   */
+  async passwordGiven(host: string, action: RebuildAction, local: boolean, password: string): Promise<void> {
+    const runs = this.ctx.services.runs;
+    if (!runs) return;
+    if (!local && runs.checkPassword) {
+      this.notify('info', `trying the password on ${host}…`);
+      const checked = await runs.checkPassword(host, password).catch((error: unknown) => ({ ok: false as const, wrong: false, error: messageOf(error) }));
+      if (this.ctx.disposed()) return;
+      if (!checked.ok) {
+        if (checked.wrong) return this.deps.askPassword(host, action, local, redact(checked.error, password));
+        this.starting.delete(host);
+        return this.notify('error', `${action} on ${host} not started: ${redact(checked.error, password)}`);
+      }
+    }
+    await this.launch(host, action, password);
   }
 
   /** Ask the service whether sudo wants a password; then the password field, or start at once. */

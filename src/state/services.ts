@@ -2,6 +2,7 @@ import type { Prefs } from '../core/prefsSchema.js';
 import type { GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { FlakeHostsResult } from '../system/hostsDiscovery.js';
 import type { TodoReadResult, TodoSnapshot, ToggleOutcome } from '../system/todoFile.js';
+import type { FleetStatusService } from './fleetSlice.js';
 import type { GenerationOps } from './generations.js';
 import type { RunsService } from './runs.js';
 
@@ -15,6 +16,10 @@ export interface Services {
   /** the flake's hosts as last evaluated, shown until the evaluation confirms them; null when unknown */
   cachedFlakeHosts?(flakeDir: string): Promise<string[] | null>;
   readGenerations(host: Host): Promise<GenerationsResult>;
+  /** the list last read from a remote host, shown (with its age) until the host is read again; null when none */
+  cachedGenerations?(host: Host): Promise<{ list: GenerationList; savedAtMs: number } | null>;
+  /** the Fleet view's reads; without it F says the view is not available */
+  fleet?: FleetStatusService;
   readTodos(file: string): Promise<TodoReadResult>;
   setTodoDone(snapshot: TodoSnapshot, todo: ParsedTodo, done: boolean): Promise<ToggleOutcome>;
   savePrefs(changes: Partial<Prefs>): void;

@@ -5,14 +5,19 @@ export interface Store<S> {
   subscribe(listener: () => void): () => void;
 }
 
-export function createStore<S>(initial: S): Store<S> {
-  let state = initial;
+/**
+ * `settle` is applied to every new state before it is published (and to the initial one): what
+ * is derived from the whole state (the screen's layout) stays in step with every change.
+ */
+export function createStore<S>(initial: S, settle: (state: S) => S = (s) => s): Store<S> {
+  let state = settle(initial);
   const listeners = new Set<() => void>();
   return {
     get: () => state,
     update(fn) {
-      const next = fn(state);
-      if (next === state) return;
+      const changed = fn(state);
+      if (changed === state) return;
+      const next = settle(changed);
       state = next;
       for (const listener of listeners) listener();
     },

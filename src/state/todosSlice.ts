@@ -41,7 +41,7 @@ export class TodosSlice {
         ...s,
         todos,
         ...(notice ? { notice } : {}),
-        panes: { ...s.panes, todos: clampPane({ ...s.panes.todos, hits, cursor }, s.viewport.todos) },
+        panes: { ...s.panes, todos: clampPane({ ...s.panes.todos, hits, cursor }, s.layout.lists.todos) },
       };
     });
   }

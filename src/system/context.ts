@@ -1,16 +1,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { notReachableYet } from '../core/hosts.js';
 import { buildGenerationList } from '../core/generations.js';
 import type { Prefs } from '../core/prefsSchema.js';
 import type { GenerationList, Host } from '../core/types.js';
 import { fileFlakeHostsCache, flakeFingerprint } from './flakeHostsCache.js';
 import { folderProblem } from './folderCheck.js';
+import { type CachedGenerations, fileGenerationsCache } from './generationsCache.js';
 import { evalFlakeHosts, type FlakeHostsResult, listFolderHosts } from './hostsDiscovery.js';
 import { readProfileFacts, type ToplevelCache } from './profileReader.js';
 import { fileToplevelCache } from './toplevelCache.js';
 import type { RebuildSetup } from './rebuilds.js';
+import type { RemoteHost } from './remote/remoteHost.js';
 import { selfCommand } from './selfCommand.js';
 import { stateDir } from './runStore.js';
 
@@ -27,7 +28,11 @@ export interface Environment {
   /** the flake's hosts as last evaluated, while the flake looks unchanged; null when unknown */
   cachedFlakeHosts?(flakeDir: string): Promise<string[] | null>;
   readGenerations(host: Host): Promise<GenerationsRead>;
-  /** remove what the environment made (the demo's temporary folder) */
+  /** the list last read from a remote host (kept by readGenerations), or null */
+  cachedGenerations?(host: Host): Promise<CachedGenerations | null>;
+  /** a remote host over this environment's one ssh connection pool (closed by dispose) */
+  remoteHost?(name: string): Promise<RemoteHost>;
+  /** remove what the environment made (the demo's temporary folder), close its connections */
   dispose?(): Promise<void>;
   /** the same at once, synchronously, for a process being signalled to end */
   disposeNow?(): void;
@@ -109,9 +114,17 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
   const hostname = readHostname(options.root);
   let cache: ReturnType<typeof fileToplevelCache> | undefined;
   const hostsCache = fileFlakeHostsCache();
+  const state = stateDir();
+  const kept = fileGenerationsCache(path.join(state, 'generations'));
+  // the ssh code loads with the first remote host, not before the first frame
+  let pool: Promise<{ host(name: string): RemoteHost; closeAll(): Promise<void> }> | null = null;
+  const remoteHost = async (name: string): Promise<RemoteHost> => {
+    pool ??= import('./ssh/sshPool.js').then((m) => m.openSshPool({ prefs }));
+    return (await pool).host(name);
+  };
   return {
     rebuild: {
-      stateDir: stateDir(),
+      stateDir: state,
       flakeDir,
       hostname,
       executable: [prefs.rebuildExecutable ?? 'nixos-rebuild'],
@@ -140,11 +153,29 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
         cache.save();
         return result;
       }
-      return {
-        ok: false,
-        message: notReachableYet(host.name, hostname),
-        hint: 'reading remote hosts over SSH comes in a later version',
-      };
+      const result = await readRemoteGenerations(await remoteHost(host.name));
+      if (result.ok) await kept.write(host.name, result.list);
+      return result;
+    },
+    cachedGenerations: (host) => (host.local ? Promise.resolve(null) : kept.read(host.name)),
+    remoteHost,
+    async dispose() {
+      const opened = pool;
+      pool = null;
+      if (opened) await (await opened).closeAll();
     },
   };
+}
+
+/** A remote host's generations: its facts in one round trip over its connection, the same list code as here. */
+export async function readRemoteGenerations(remote: RemoteHost): Promise<GenerationsRead> {
+  const { readHostFacts, DEFAULT_SYSTEM_PROFILE } = await import('./remote/hostFacts.js');
+  const hint = `check the connection with: ssh ${remote.destination}`;
+  const up = await remote.connect();
+  if (!up.ok) return { ok: false, message: `cannot read the generations of ${remote.name}: ${up.error}`, hint };
+  const read = await readHostFacts(remote.executor);
+  if (!read.ok) return { ok: false, message: `cannot read the generations of ${remote.name}: ${read.error}`, hint };
+  const list = buildGenerationList(read.facts.profile);
+  if (list.generations.length === 0) return { ok: false, message: `no system generations in ${DEFAULT_SYSTEM_PROFILE} on ${remote.name}`, hint: 'is it a NixOS machine?' };
+  return { ok: true, list };
 }

@@ -1,7 +1,18 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isPrefKey, type PrefKey, type Prefs, parsePrefValue, validatePrefs, withDefaults } from '../core/prefsSchema.js';
+import {
+  type HostPrefField,
+  isPrefKey,
+  type PrefKey,
+  type Prefs,
+  type PrefValue,
+  parseHostPrefValue,
+  parsePrefValue,
+  validatePrefs,
+  withDefaults,
+  withHostPref,
+} from '../core/prefsSchema.js';
 
 export interface PrefsStore {
   readonly path: string;
@@ -11,8 +22,11 @@ export interface PrefsStore {
   /** only what the user set, without defaults */
   stored(): Partial<Prefs>;
   /** validated against the schema; throws with the reason when the value does not fit */
-  set(key: PrefKey, value: string | boolean): Promise<void>;
+  set(key: PrefKey, value: PrefValue): Promise<void>;
   unset(key: PrefKey): Promise<void>;
+  /** `hosts.<host>.<field>`, validated like set */
+  setHost(host: string, field: HostPrefField, value: string): Promise<void>;
+  unsetHost(host: string, field: HostPrefField): Promise<void>;
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -33,6 +47,13 @@ export function openPrefs(dir: string = configDir(), now: Date = new Date()): Pr
   let conf: Promise<import('conf').default<Record<string, unknown>>> | undefined;
   const writer = () =>
     (conf ??= import('conf').then(({ default: Conf }) => new Conf<Record<string, unknown>>({ cwd: dir, configName: 'config', projectName: 'nixdeck', projectSuffix: '' })));
+  // the hosts object is written whole: conf would read the dots of a host name as a path
+  const writeHosts = async (hosts: Record<string, unknown>): Promise<void> => {
+    const store = await writer();
+    if (Object.keys(hosts).length === 0) store.delete('hosts');
+    else store.set('hosts', hosts);
+    stored = { ...store.store };
+  };
   return {
     path: file,
     warning,
@@ -50,6 +71,14 @@ export function openPrefs(dir: string = configDir(), now: Date = new Date()): Pr
       const store = await writer();
       store.delete(key);
       stored = { ...store.store };
+    },
+    async setHost(host, field, value) {
+      const checked = parseHostPrefValue(host, field, value);
+      if (!checked.ok) throw new Error(checked.error);
+      await writeHosts(withHostPref(withDefaults(stored).hosts, host, field, checked.value));
+    },
+    async unsetHost(host, field) {
+      await writeHosts(withHostPref(withDefaults(stored).hosts, host, field, undefined));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { generationNumberOf } from '../core/generations.js';
+import { revisionIn } from '../core/configurationRevision.js';
 import type { GenerationLinkFacts, ProfileFacts } from '../core/types.js';
 
 export interface ProfileLocation {
@@ -142,12 +143,7 @@ function revisionOf(toplevel: string, entries: Set<string>): string | null {
   return revisionIn(tryOr(() => readFileSync(path.join(toplevel, 'sw/bin/nixos-version'), 'utf8'), ''));
 }
 
-const REVISION_JSON = /"configurationRevision"\s*:\s*"([^"@]+)"/;
-const REVISION_ECHO = /--configuration-revision\)[^;]*?echo "([^"@$]+)"/;
-
-export function revisionIn(text: string): string | null {
-  return REVISION_JSON.exec(text)?.[1] ?? REVISION_ECHO.exec(text)?.[1] ?? null;
-}
+export { revisionIn };
 
 function resolveSystemLink(linkPath: string): string | null {
   try {

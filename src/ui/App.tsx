@@ -1,8 +1,10 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useLayoutEffect, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { type AppState, runningViews } from '../state/appState.js';
 import type { Controller } from '../state/controller.js';
-import { DialogBox, dialogRows } from './Dialog.js';
+import { MIN_COLUMNS, MIN_ROWS, runsZoomed } from '../state/layout.js';
+import { DialogBox } from './Dialog.js';
+import { FleetView } from './FleetView.js';
 import { GenerationsPane } from './GenerationsPane.js';
 import { GenerationViewBox } from './GenerationView.js';
 import { glyphsFor, screenText } from './glyphs.js';
@@ -11,23 +13,19 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { HostsPane } from './HostsPane.js';
 import { Overlay } from './Overlay.js';
 import { handleKey, keyOfTyped, splitTyped } from './keymap.js';
-import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { RunsArea } from './RunPane.js';
 import { RunsList } from './RunsList.js';
-import { StatusBar, statusBarRows } from './StatusBar.js';
+import { StatusBar } from './StatusBar.js';
 import { TodosPane } from './TodosPane.js';
-import { useTerminalSize } from './useTerminalSize.js';
 
 export interface AppProps {
+  /** its layout follows the terminal's size: the console wiring calls controller.resize */
   controller: Controller;
-  /** for tests: a fixed size instead of the terminal's */
-  size?: { columns: number; rows: number };
 }
 
-export function App({ controller, size }: AppProps) {
+/** The screen as the state's layout says; nothing is measured or reported back here. */
+export function App({ controller }: AppProps) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.get);
-  const terminal = useTerminalSize();
-  const { columns, rows } = size ?? terminal;
   const { exit } = useApp();
 
   // The handler reads the controller's current state, never a render-time copy, so keys that
@@ -37,10 +35,8 @@ export function App({ controller, size }: AppProps) {
     for (const part of parts) handleKey(controller, part, parts.length > 1 ? keyOfTyped(part, key) : key, exit);
   });
 
-  // keys need to know whether they act on a screen that is shown (the "too small" one is not)
-  useLayoutEffect(() => controller.setTerminalSize(columns, rows), [controller, columns, rows]);
-
-  const layout = computeLayout(columns, rows, statusBarRows(state, columns, rows));
+  const layout = state.layout;
+  const { columns, rows } = layout;
   if (layout.tooSmall) {
     const going = runningViews(state).length;
     return (
@@ -53,27 +49,26 @@ export function App({ controller, size }: AppProps) {
       </Box>
     );
   }
-  const body = layout.topHeight + layout.todosHeight;
-  const dialog = state.dialog ? <DialogBox state={state} width={columns} height={layout.todosHeight} /> : null;
-  const zoomed = state.focus === 'runs' && state.runs.zoomed && state.runs.open.length > 0;
+  const body = layout.body;
+  const dialog = state.dialog ? <DialogBox state={state} width={columns} height={layout.bottomHeight} /> : null;
   let main;
-  if (state.genView) {
+  if (state.genView && layout.view) {
     // a diff or a prune preview; a question about it goes below it, as tall as it needs
-    const asking = state.dialog ? Math.min(Math.max(layout.todosHeight, body - 8), dialogRows(state, columns)) : 0;
     main = (
       <>
-        <GenerationViewBox state={state} controller={controller} width={columns} height={body - asking} />
-        {state.dialog ? <DialogBox state={state} width={columns} height={asking} /> : null}
+        <GenerationViewBox state={state} width={columns} height={layout.view.height} />
+        {state.dialog ? <DialogBox state={state} width={columns} height={layout.view.dialogHeight} /> : null}
       </>
     );
   } else if (state.overlay === 'help')
-    main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} scroll={state.help.scroll} controller={controller} />;
+    main = <HelpOverlay width={columns} height={body} ascii={state.prefs.asciiBorders} scroll={state.help.scroll} />;
   else if (state.overlay === 'hostsError') main = <FlakeErrorOverlay state={state} width={columns} height={body} />;
   else if (state.overlay === 'runs') main = <RunsList state={state} width={columns} height={body} />;
-  else if (zoomed)
+  else if (state.overlay === 'fleet') main = <FleetView state={state} width={columns} height={body} />;
+  else if (runsZoomed(state))
     main = (
       <>
-        <RunsArea state={state} controller={controller} width={columns} height={dialog ? layout.topHeight : body} zoomed />
+        <RunsArea state={state} />
         {dialog}
       </>
     );
@@ -81,14 +76,14 @@ export function App({ controller, size }: AppProps) {
     main = (
       <>
         <Box>
-          <HostsPane state={state} controller={controller} width={layout.hostsWidth} height={layout.topHeight} />
-          <GenerationsPane state={state} controller={controller} width={layout.generationsWidth} height={layout.topHeight} />
+          <HostsPane state={state} width={layout.hostsWidth} height={layout.topHeight} />
+          <GenerationsPane state={state} width={layout.generationsWidth} height={layout.topHeight} />
         </Box>
         {dialog ??
           (state.focus === 'runs' || (state.runs.bottom === 'runs' && state.runs.open.length > 0) ? (
-            <RunsArea state={state} controller={controller} width={columns} height={layout.todosHeight} zoomed={false} />
+            <RunsArea state={state} />
           ) : (
-            <TodosPane state={state} controller={controller} width={columns} height={layout.todosHeight} />
+            <TodosPane state={state} width={columns} height={layout.bottomHeight} />
           ))}
       </>
     );

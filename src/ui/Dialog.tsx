@@ -6,6 +6,7 @@ import { shortDate } from '../core/generations.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { AppState, PendingGenerationOp } from '../state/appState.js';
 import { numberRanges } from '../core/generationWords.js';
+import { groupQuestion, protection, remoteRunQuestion } from '../state/deployWords.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { Overlay } from './Overlay.js';
 import { elapsedMs } from './runText.js';
@@ -52,6 +53,19 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
   if (!d) return null;
   switch (d.kind) {
     case 'confirmRun':
+      if (d.remote) {
+        return {
+          title: 'deploy',
+          lines: [
+            { text: remoteRunQuestion(d.host, d.action, d.remote), bold: true, color: 'yellow', key: true },
+            { text: 'y start it · n, Esc or Enter: no', color: 'yellow', key: true },
+            { text: `nixos-rebuild build --flake ${tildePath(state.flakeDir, state.home)}#${d.host}, nix copy to ${d.host}, then nixdeck's activation on ${d.host}`, dim: true },
+            state.runs.endWithConsole
+              ? { text: "The demo's runs stop, and their logs go, when nixdeck quits.", dim: true }
+              : { text: 'The run is detached: it goes on if nixdeck quits or the connection drops.', dim: true },
+          ],
+        };
+      }
       return {
         title: 'confirm',
         lines: [
@@ -64,14 +78,30 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
             : { text: 'The run is detached: it goes on if nixdeck quits or the connection drops.', dim: true },
         ],
       };
+    case 'confirmGroup': {
+      const rollback = protection(d.action, d.confirmTimeout);
+      return {
+        title: 'deploy marked hosts',
+        lines: [
+          { text: groupQuestion(d.action, d.hosts, d.parallel), bold: true, color: 'yellow', key: true },
+          { text: 'y start them · n, Esc or Enter: no', color: 'yellow', key: true },
+          ...d.skipped.map((s): Line => ({ text: `not deployed: ${s.host}: ${s.error}`, color: 'red', key: true })),
+          ...(rollback ? [{ text: `other hosts: build, copy, activate; ${rollback}` }] : []),
+          { text: 'One run and pane per host; L lists each host: phase, countdown, result.', dim: true },
+        ],
+      };
+    }
     case 'password':
       return {
         title: 'sudo password',
         lines: [
+          ...(d.error ? [{ text: `${d.host}: ${d.error}: type it again`, color: 'red', bold: true, key: true }] : []),
           { text: `sudo needs your password to ${d.action} ${d.host}${d.local ? ' (this machine)' : ''}`, bold: true, key: true },
           { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
-          { text: 'Enter start · Backspace edit · Esc cancel', color: 'yellow', key: true },
-          { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true },
+          { text: `Enter ${d.group ? 'go on' : 'start'} · Backspace edit · Esc cancel${d.group ? ' (this host only)' : ''}`, color: 'yellow', key: true },
+          d.local
+            ? { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true }
+            : { text: `It goes to sudo on ${d.host} on standard input; kept in memory for ${d.host} until nixdeck quits, never logged or shown.`, dim: true },
         ],
       };
     case 'confirmCancel': {
@@ -103,7 +133,11 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
       }
       lines.push({ text: 'n  no, change nothing (also Esc or Enter)', color: 'yellow', key: true });
       lines.push({ text: `${shortDate(t.date)} UTC · NixOS ${t.nixosVersion} · kernel ${t.kernelVersion}` });
-      lines.push({ text: `detached run: nix-env --switch-generation ${t.generation}, then switch-to-configuration`, dim: true });
+      const host = state.hosts.find((h) => h.name === d.host);
+      if (host && !host.local) {
+        const rollback = protection('switch', state.prefs.confirmTimeout ?? 30);
+        lines.push({ text: `detached run on ${d.host} through nixdeck's activation; switch and test ${rollback.replace(/^rolls/, 'roll')}; boot is not protected`, dim: true });
+      } else lines.push({ text: `detached run: nix-env --switch-generation ${t.generation}, then switch-to-configuration`, dim: true });
       return { title: 'switch generation', lines };
     }
     case 'confirmDelete': {
@@ -150,6 +184,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
       return {
         title: 'sudo password',
         lines: [
+          ...(d.error ? [{ text: `${d.host}: ${d.error}: type it again`, color: 'red', bold: true, key: true }] : []),
           { text: `sudo needs your password to ${opText(d.op, d.host)}`, bold: true, key: true },
           { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
           { text: 'Enter go on · Backspace edit · Esc cancel (nothing changes)', color: 'yellow', key: true },

@@ -1,7 +1,5 @@
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
 import type { AppState } from '../state/appState.js';
-import type { Controller } from '../state/controller.js';
 import { generationViewText, type LineTone } from './generationText.js';
 import { glyphsFor } from './glyphs.js';
 import { Overlay } from './Overlay.js';
@@ -27,19 +25,16 @@ function position(scroll: number, rows: number, total: number): string {
 }
 
 /** The diff of two systems, or the prune preview, over the body; scrolled with j/k. */
-export function GenerationViewBox({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
+export function GenerationViewBox({ state, width, height }: { state: AppState; width: number; height: number }) {
   const view = state.genView;
+  const area = state.layout.view;
+  if (!view || !area) return null;
   const g = glyphsFor(state.prefs.asciiBorders);
-  const text = view ? generationViewText(view) : null;
+  const text = generationViewText(view);
   const inner = Math.max(1, width - 4);
-  // border (2), title, context and fixed lines, footer; the context only while 4 rows still scroll
-  const fixedCount = text ? Math.min(text.fixed.length, Math.max(0, height - 5)) : 0;
-  const contextCount = text && height - 4 - fixedCount - text.context.length >= 4 ? text.context.length : 0;
-  const rows = Math.max(1, height - 2 - 1 - contextCount - fixedCount - 1);
-  const total = text?.body.length ?? 0;
-  useEffect(() => controller.gens.setViewGeometry(rows, total), [controller, rows, total]);
-  if (!view || !text) return null;
-  const scroll = Math.max(0, Math.min(view.scroll, total - rows));
+  // the layout gave the rows: border (2), title, context and fixed lines, footer
+  const { fixed: fixedCount, context: contextCount, rows, lines: total } = area;
+  const scroll = view.scroll;
   const shown = text.body.slice(scroll, scroll + rows);
   const asking = state.dialog !== null;
   const next =

@@ -1,9 +1,7 @@
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
 import type { Generation } from '../core/types.js';
 import { pinsOf } from '../core/pins.js';
-import { type AppState, type GenerationMarks, generationRowText, marksOf, selectedHostOf } from '../state/appState.js';
-import type { Controller } from '../state/controller.js';
+import { type AppState, type CachedListNote, type GenerationMarks, generationRowText, marksOf, selectedHostOf } from '../state/appState.js';
 import { Frame } from './Frame.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { Highlight } from './Highlight.js';
@@ -39,14 +37,36 @@ function detailParts(g: Generation, pinned: boolean, marks: GenerationMarks): st
   return parts;
 }
 
-/**
- * The detail takes a second row rather than lose what comes last, while the list keeps at least
- * LIST_ROWS rows (at the minimum size the list wins).
- */
-const DETAIL_ROWS = 2;
-const LIST_ROWS = 3;
+/** `45 s`, `3 min`, `2 h`, `5 d`: how old a kept list is. */
+export function ageWords(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+}
 
-export function GenerationsPane({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
+/** The title's word for a list kept from an earlier read: `cached 3 min ago` while the host is read, `from 2 h ago` when it could not be. */
+function cachedInfo(note: CachedListNote | undefined): string {
+  if (!note) return '';
+  const age = ageWords(note.shownAtMs - note.savedAtMs);
+  return note.error === null ? `cached ${age} ago` : `unreachable · list from ${age} ago`;
+}
+
+/** The selected generation's detail as shown under the list: at most `maxRows` lines of `width` cells. */
+export function generationDetail(state: AppState, width: number, maxRows: number): string[] {
+  const host = selectedHostOf(state);
+  const loaded = host ? state.generations[host.name] : undefined;
+  const selected = loaded?.status === 'ok' ? state.panes.generations.hits[state.panes.generations.cursor]?.item : undefined;
+  if (!host || !selected) return [];
+  const pinned = pinsOf(state.prefs.pins, host.name).includes(selected.generation);
+  // a host that could not be read now says why first: the list is an old one
+  const note = state.cachedLists[host.name];
+  const stale = note?.error ? [`${note.error} — list from ${ageWords(note.shownAtMs - note.savedAtMs)} ago`] : [];
+  return packParts([...stale, ...detailParts(selected, pinned, marksOf(state, host.name))], ' · ', width, maxRows, glyphsFor(state.prefs.asciiBorders));
+}
+
+export function GenerationsPane({ state, width, height }: { state: AppState; width: number; height: number }) {
   const pane = state.panes.generations;
   const inner = width - 2;
   const host = selectedHostOf(state);
@@ -55,16 +75,14 @@ export function GenerationsPane({ state, controller, width, height }: { state: A
   const g = glyphsFor(state.prefs.asciiBorders);
   const rebootLine = list?.rebootNeeded ? `! reboot needed: booted ${list.bootedKernel}, running ${list.runningKernel}` : null;
   const focused = state.focus === 'generations';
-  const selected = list ? pane.hits[pane.cursor]?.item : undefined;
   const pins = new Set(host ? pinsOf(state.prefs.pins, host.name) : []);
   const marks = host ? marksOf(state, host.name) : { compare: null, remove: [] };
-  const detailRows = height - 2 - (rebootLine ? 1 : 0) - DETAIL_ROWS >= LIST_ROWS ? DETAIL_ROWS : 1;
-  const detail = selected ? packParts(detailParts(selected, pins.has(selected.generation), marks), ' · ', inner, detailRows, g) : [];
+  const detail = generationDetail(state, inner, state.layout.generations.detailRows);
   // without a list the message has the detail rows too
-  const rows = Math.max(1, height - 2 - detail.length - (rebootLine ? 1 : 0));
-  useEffect(() => controller.setViewport('generations', rows), [controller, rows]);
+  const rows = state.layout.lists.generations;
   const marked = marks.remove.length > 0 ? `${marks.remove.length} marked` : '';
-  const info = [host?.name, list ? `${list.generations.length}` : '', list?.simulated, marked, pane.filter ? `/${pane.filter}` : ''].filter(Boolean).join(' · ');
+  const cached = host ? cachedInfo(state.cachedLists[host.name]) : '';
+  const info = [host?.name, list ? `${list.generations.length}` : '', list?.simulated, cached, marked, pane.filter ? `/${pane.filter}` : ''].filter(Boolean).join(' · ');
   const visible = pane.hits.slice(pane.offset, pane.offset + rows);
   const markerWidth = Math.max(4, ...visible.map((h) => shortMarkers(h.item, pins.has(h.item.generation)).length));
   const rowWidth = Math.max(8, inner - 2 - markerWidth - 1);

@@ -1,6 +1,4 @@
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
-import type { Controller } from '../state/controller.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { type Group, KEYMAP, keyLabel } from './keymap.js';
 import { cellWidth, fit } from './text.js';
@@ -131,14 +129,18 @@ function Cell({ line, width, g }: { line: HelpLine | undefined; width: number; g
   );
 }
 
+/** Lines of the help at this width: its longest column (the layout's measure). */
+export function helpLineCount(width: number, ascii: boolean): number {
+  return Math.max(...helpColumns(width, glyphsFor(ascii)).columns.map((c) => c.length));
+}
+
 /** Every binding of every scope of the keymap, grouped, in one to three columns; j/k, PgDn/PgUp, g/G scroll it; Esc, q or ? closes it. */
-export function HelpOverlay({ width, height, ascii = false, scroll = 0, controller }: { width: number; height: number; ascii?: boolean; scroll?: number; controller?: Controller }) {
+export function HelpOverlay({ width, height, ascii = false, scroll = 0 }: { width: number; height: number; ascii?: boolean; scroll?: number }) {
   const g = glyphsFor(ascii);
   const { columns, columnWidth } = helpColumns(width, g);
   const total = Math.max(...columns.map((c) => c.length));
   const rows = Math.max(1, height - 2);
   const maxScroll = Math.max(0, total - rows);
-  useEffect(() => controller?.setHelpGeometry(rows, maxScroll), [controller, rows, maxScroll]);
   const top = Math.max(0, Math.min(scroll, maxScroll));
   const title = ' nixdeck keys ';
   const closes = '(Esc, q or ? closes) ';

@@ -1,7 +1,5 @@
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
 import type { AppState } from '../state/appState.js';
-import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { Highlight } from './Highlight.js';
@@ -13,11 +11,10 @@ const RUN_COLOR = { running: 'cyan', succeeded: 'green', failed: 'red', partial:
 
 const SOURCE_LABEL: Record<string, string> = { 'flake,folder': 'both', flake: 'flake', folder: 'folder' };
 
-export function HostsPane({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
+export function HostsPane({ state, width, height }: { state: AppState; width: number; height: number }) {
   const pane = state.panes.hosts;
   const inner = width - 2;
-  const rows = Math.max(1, height - 2);
-  useEffect(() => controller.setViewport('hosts', rows), [controller, rows]);
+  const rows = state.layout.lists.hosts;
   const g = glyphsFor(state.prefs.asciiBorders);
   const nameWidth = Math.max(4, inner - 2 - 13);
   const visible = pane.hits.slice(pane.offset, pane.offset + rows);
@@ -25,8 +22,10 @@ export function HostsPane({ state, controller, width, height }: { state: AppStat
   const names = visible.map((h) => screenText(h.item.name, g));
   const ranges = highlightRanges(names, pane.filter);
   const focused = state.focus === 'hosts';
+  const marked = new Set(state.markedHosts);
+  const markCount = state.hosts.filter((h) => marked.has(h.name)).length;
   return (
-    <Frame title="1 Hosts" info={pane.filter ? `/${pane.filter}` : `${state.hosts.length}`} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
+    <Frame title="1 Hosts" info={pane.filter ? `/${pane.filter}` : markCount > 0 ? `${markCount}/${state.hosts.length} marked` : `${state.hosts.length}`} focused={focused} width={width} height={height} ascii={state.prefs.asciiBorders}>
       {state.hosts.length === 0 ? (
         <Text dimColor wrap="truncate-end">
           {screenText(state.flakeEval.status === 'loading' ? 'looking for hosts…' : 'no hosts found', g)}
@@ -41,7 +40,10 @@ export function HostsPane({ state, controller, width, height }: { state: AppStat
           return (
             <Box key={hit.item.name}>
               <Text inverse={selected && focused} bold={selected} wrap="truncate-end">
-                {selected ? '>' : ' '} <Highlight text={name} ranges={ranges[i] ?? []} color={state.color} glyphs={g} />
+                {selected ? '>' : ' '}
+                {/* the mark (Space, a): s, B and t deploy the marked hosts together */}
+                {marked.has(hit.item.name) ? '*' : ' '}
+                <Highlight text={name} ranges={ranges[i] ?? []} color={state.color} glyphs={g} />
               </Text>
               {run ? (
                 // the run state takes the source and local columns: a sign and the action, in words

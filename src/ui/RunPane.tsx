@@ -1,12 +1,9 @@
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
 import type { AppState, RunPaneState } from '../state/appState.js';
-import type { Controller } from '../state/controller.js';
 import { type LogWindow, logWindow, matchRanges, visibleLines } from '../state/runLog.js';
 import type { RunView } from '../state/runs.js';
 import { Frame } from './Frame.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
-import { runPanesLayout, runWindowStart } from './layout.js';
 import { cleanLine, failureLead, progressLine, runHeader, runningBuildLine } from './runText.js';
 import { chunkRows, cellWidth, fit } from './text.js';
 
@@ -155,24 +152,19 @@ function windowInfo(pane: RunPaneState, model: RunPaneModel): string {
 
 interface RunPaneProps {
   state: AppState;
-  controller: Controller;
   pane: RunPaneState;
   index: number;
   width: number;
   height: number;
 }
 
-export function RunPane({ state, controller, pane, index, width, height }: RunPaneProps) {
+export function RunPane({ state, pane, index, width, height }: RunPaneProps) {
   const view = state.runs.views[pane.id];
   const selected = index === state.runs.selected;
   const focused = selected && state.focus === 'runs';
   const inner = Math.max(1, width - 2);
   const rows = Math.max(1, height - 2);
   const model = runPaneModel(view, pane, inner, rows, state.runs.nowMs, state.prefs.asciiBorders);
-  const logRows = Math.max(1, model.logRows);
-  useEffect(() => {
-    if (selected) controller.setRunLogRows(logRows);
-  }, [controller, selected, logRows]);
   const count = state.runs.open.length;
   const title = count > 1 ? `4 Runs ${index + 1}/${count}` : '4 Runs';
   return (
@@ -190,17 +182,22 @@ export function RunPane({ state, controller, pane, index, width, height }: RunPa
   );
 }
 
-/** The bottom area (or, zoomed, the whole body) when run panes are open. */
-export function RunsArea({ state, controller, width, height, zoomed }: { state: AppState; controller: Controller; width: number; height: number; zoomed: boolean }) {
+/** The rows a run pane of `width` x `rows` inner cells leaves to its log (the layout's measure). */
+export function runPaneLogRows(state: AppState, pane: RunPaneState, width: number, rows: number): number {
+  return runPaneModel(state.runs.views[pane.id], pane, width, rows, state.runs.nowMs, state.prefs.asciiBorders).logRows;
+}
+
+/** The bottom area (or, zoomed, the whole body) when run panes are open: the panes the layout shows. */
+export function RunsArea({ state }: { state: AppState }) {
+  const { width, height, direction, panes } = state.layout.runs;
   const open = state.runs.open;
   if (open.length === 0) return <NoRuns state={state} width={width} height={height} />;
-  const layout = zoomed ? { count: 1, direction: 'row' as const, sizes: [{ width, height }] } : runPanesLayout(width, height, open.length);
-  const start = runWindowStart(state.runs.selected, layout.count, open.length);
   return (
-    <Box flexDirection={layout.direction} width={width} height={height}>
-      {open.slice(start, start + layout.count).map((pane, i) => {
-        const size = layout.sizes[i] ?? { width, height };
-        return <RunPane key={pane.id} state={state} controller={controller} pane={pane} index={start + i} width={size.width} height={size.height} />;
+    <Box flexDirection={direction} width={width} height={height}>
+      {panes.map((box) => {
+        const index = open.findIndex((p) => p.id === box.id);
+        const pane = open[index];
+        return pane ? <RunPane key={box.id} state={state} pane={pane} index={index} width={box.width} height={box.height} /> : null;
       })}
     </Box>
   );

@@ -1,7 +1,6 @@
 import { Box, Text } from 'ink';
 import { type AppState, focusedList, type Notice } from '../state/appState.js';
 import { activeScope, type Hint, statusHints } from './keymap.js';
-import { maxStatusRows } from './layout.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { cellWidth, fit } from './text.js';
 import { wrapLines } from './wrapLines.js';
@@ -79,10 +78,10 @@ function noticeLines(shown: { notice: Notice; help: boolean }, width: number, ma
   return wrapLines(noticeText(shown.notice), [first, width], maxLines);
 }
 
-/** How many lines the status bar needs: a long message wraps onto up to maxStatusRows(rows) lines. */
-export function statusBarRows(state: AppState, width: number, rows: number): number {
+/** How many lines the status bar needs: a long message wraps onto up to `max` lines (the layout's measure). */
+export function statusBarRows(state: AppState, width: number, max: number): number {
   const shown = shownNotice(state);
-  return shown ? noticeLines(shown, width, maxStatusRows(rows)).length : 1;
+  return shown ? noticeLines(shown, width, max).length : 1;
 }
 
 /** A message in full, wrapped; `? help` at the end of its first line where ? opens the help. */

@@ -1,10 +1,8 @@
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
 import type { FuzzyHit } from '../core/fuzzy.js';
 import { sectionProgress } from '../core/todos.js';
 import type { ParsedTodo } from '../core/types.js';
 import type { AppState } from '../state/appState.js';
-import type { Controller } from '../state/controller.js';
 import { Frame } from './Frame.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { Highlight } from './Highlight.js';
@@ -29,11 +27,10 @@ function buildRows(hits: FuzzyHit<ParsedTodo>[], all: readonly ParsedTodo[]): Ro
   return rows;
 }
 
-export function TodosPane({ state, controller, width, height }: { state: AppState; controller: Controller; width: number; height: number }) {
+export function TodosPane({ state, width, height }: { state: AppState; width: number; height: number }) {
   const pane = state.panes.todos;
   const inner = width - 2;
-  const rows = Math.max(1, height - 2);
-  useEffect(() => controller.setViewport('todos', rows), [controller, rows]);
+  const rows = state.layout.lists.todos;
   const focused = state.focus === 'todos';
   const g = glyphsFor(state.prefs.asciiBorders);
   const todos = state.todos;

@@ -155,6 +155,20 @@ function pruneText(view: Extract<GenerationView, { kind: 'prune' }>): ViewText {
   return { title, context: [], fixed, body };
 }
 
+let lastText: { view: GenerationView; text: ViewText } | null = null;
+
+/** The view's lines; the layout and the drawing ask for the same view, and scrolling changes no line. */
 export function generationViewText(view: GenerationView): ViewText {
-  return view.kind === 'diff' ? diffText(view) : pruneText(view);
+  if (lastText && sameButScroll(lastText.view, view)) return lastText.text;
+  const text = view.kind === 'diff' ? diffText(view) : pruneText(view);
+  lastText = { view, text };
+  return text;
+}
+
+function sameButScroll(a: GenerationView, b: GenerationView): boolean {
+  if (a === b) return true;
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  return [...keys].every((k) => k === 'scroll' || x[k] === y[k]);
 }

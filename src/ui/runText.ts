@@ -6,6 +6,7 @@ import { stripAnsi } from '../core/nixLog.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { RunPhase, RunView } from '../state/runs.js';
+import { runPhase } from '../state/group.js';
 import { glyphsFor } from './glyphs.js';
 
 /** A one-cell sign for a run's state; always shown next to a word, never alone. */
@@ -26,6 +27,10 @@ export function elapsedMs(view: RunView, nowMs: number): number {
 export function runHeader(view: RunView, nowMs: number, ascii: boolean): string {
   const what = view.generation !== undefined ? `${view.action} generation ${view.generation}` : view.action;
   const parts = [`${phaseGlyph(view.phase, ascii)} ${view.host}`, what, view.phase, formatDuration(elapsedMs(view, nowMs))];
+  // a deploy says its phase while it goes, and the seconds left before the host rolls itself back
+  const deploy = view.phase === 'running' && view.deploy ? runPhase(view) : null;
+  if (deploy) parts.splice(2, 1, view.deploy?.countdown !== undefined && deploy === 'confirm' ? `confirm ${view.deploy.countdown} s left` : deploy);
+  else if (view.phase !== 'running' && view.deploy?.result?.kind === 'rolled-back') parts.splice(2, 1, 'rolled back');
   if (view.phase === 'running' && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
   return parts.join(' · ');
 }

@@ -167,14 +167,21 @@ describe.skipIf(reason !== null)('rebuild panes on the demo in tmux at 80x24', (
       await waitForText(s, 'y start it');
       await sendKeys(s, 'y');
       await waitForText(s, /⟳ hq · switch · running/);
-      // t460 is not this machine: s says why at once, with no question, and starts nothing
+      // nas cannot be reached: s says why at once, with no question, and starts nothing
       await sendKeys(s, '1');
       await sendKeys(s, 'j');
+      await sendKeys(s, 's');
+      const refused = await waitForText(s, /switch on nas not started: nas cannot be reached: connection refused/);
+      expect(refused).not.toMatch(/y start it/);
+      expect(refused).not.toMatch(/nas\s+⟳/);
+      // t460 is another host: s asks about the deploy (build here, copy, activate, confirm); Enter is no
       await sendKeys(s, 'j');
       await sendKeys(s, 's');
-      const refused = await waitForText(s, /s: t460 is not this machine/);
-      expect(refused).not.toMatch(/y start it/);
-      expect(refused).not.toMatch(/t460\s+⟳/);
+      const question = await waitForText(s, /switch t460: build here, copy, activate; rolls back by itself/);
+      expect(question).toMatch(/y start it/);
+      await sendKeys(s, 'Enter');
+      await waitForText(s, (screen) => !screen.includes('y start it'));
+      expect(await capture(s)).not.toMatch(/t460\s+⟳/);
       // but it can be built here
       await sendKeys(s, 'b');
       const both = await waitForText(s, (screen) => /hq\s+⟳ switch/.test(screen) && /t460\s+⟳ build/.test(screen) && screen.includes('Runs 2/2'));

@@ -24,11 +24,13 @@ import { buildGenerationList } from '../../src/core/generations.js';
 import { DEFAULT_PREFS, type Prefs } from '../../src/core/prefsSchema.js';
 import type { GenerationLinkFacts, GenerationList, Host, ParsedTodo } from '../../src/core/types.js';
 import { Controller, type GenerationsResult, type Services } from '../../src/state/controller.js';
+import type { FleetStatusService } from '../../src/state/fleetSlice.js';
 import type { GenerationOps } from '../../src/state/generations.js';
 import type { RunsService } from '../../src/state/runs.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { readTodoFile, setTodoDone, type TodoSnapshot, type ToggleOutcome } from '../../src/system/todoFile.js';
 import { App } from '../../src/ui/App.js';
+import { screenMeasures } from '../../src/ui/measures.js';
 
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -186,6 +188,10 @@ export interface ConsoleOptions {
   genOps?: GenerationOps;
   /** the terminal bell */
   bell?: () => void;
+  /** the Fleet view's reads (test/state/fleetFakes.ts); none by default */
+  fleet?: FleetStatusService;
+  /** lists kept from earlier reads of remote hosts, per host name */
+  cachedGenerations?: Record<string, { list: GenerationList; savedAtMs: number }>;
   /** controller options for runs: publish interval, clock */
   runRefreshMs?: number;
   clockTickMs?: number;
@@ -273,6 +279,8 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     ...(opts.runs ? { runs: opts.runs } : {}),
     ...(opts.genOps ? { generations: opts.genOps } : {}),
     ...(opts.bell ? { bell: opts.bell } : {}),
+    ...(opts.fleet ? { fleet: opts.fleet } : {}),
+    ...(opts.cachedGenerations ? { cachedGenerations: async (host: Host) => opts.cachedGenerations?.[host.name] ?? null } : {}),
   };
   const controller = new Controller(services, {
     flakeDir: dir,
@@ -289,9 +297,11 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     unmounted = true;
   };
   const size = opts.size ?? { columns: 80, rows: 24 };
+  // as the console wiring does: the layout is computed in state for the terminal's size
+  controller.attachScreen(screenMeasures, size.columns, size.rows);
   const instance = render(
     <ExitProbe onUnmount={onUnmount}>
-      <App controller={controller} size={size} />
+      <App controller={controller} />
     </ExitProbe>,
   );
   // ink-testing-library's stdout is 100 columns wide and Ink lays out every render at that

@@ -36,6 +36,7 @@ const EXPECTED: Record<FleetHost, { generations: number; current: number; runnin
   hq: { generations: 4, current: 4, running: 4, booted: 3 },
   t460: { generations: 2, current: 2, running: 2, booted: 2 },
   pi: { generations: 1, current: 1, running: 1, booted: 1 },
+  edge: { generations: 2, current: 2, running: 2, booted: 2 },
 };
 const GONE = '/nix/store/00000000000000000000000000000000-nixos-system-gone-25.05';
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
@@ -151,6 +152,7 @@ describe('nixdeck hosts --flake DIR --json', () => {
     const result = await runCli(f, ['hosts', '--flake', f.flake, '--root', f.hostRoot('hq'), '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(parseHosts(result.stdout)).toEqual([
+      { name: 'edge', sources: ['flake'], local: false },
       { name: 'hq', sources: ['flake', 'folder'], local: true },
       { name: 'pi', sources: ['flake', 'folder'], local: false },
       { name: 't460', sources: ['flake'], local: false },

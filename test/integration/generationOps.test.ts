@@ -137,9 +137,13 @@ describe('nixdeck rollback --root R (real nix-env profiles)', () => {
     const missing = await runCli(r, ['rollback', '--to', '9', '--yes', '--root', r.root]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('generation 9 does not exist (this profile has 1, 2, 3, 4)');
-    const remote = await runCli(r, ['rollback', 't460', '--yes', '--root', r.root]);
-    expect(remote.exitCode).toBe(1);
-    expect(remote.stderr).toContain('not reachable yet');
+    // another host is reached over SSH: one that refuses the connection fails with the reason in one line
+    const f = fleet();
+    const refused = await runCli(r, ['rollback', 't460', '--yes', '--root', r.root], { NIX_SSHOPTS: `-F ${f.sshConfig} -p ${f.refusedPort}` });
+    expect(refused.exitCode, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/^error: .*t460.*connection refused/im);
+    expect(refused.stderr).not.toContain('not reachable yet');
+    expect((await execa('ssh', ['-F', f.sshConfig, 't460', 'readlink /nix/var/nix/profiles/system'])).stdout.trim()).toBe('system-2-link');
     const invalid = await runCli(r, ['rollback', 'bad/host', '--yes', '--root', r.root]);
     expect(invalid.exitCode).toBe(2);
     expect(await currentOf(r)).toBe(4);
@@ -182,9 +186,17 @@ describe('nixdeck diff --root R', () => {
     const missing = await runCli(r, ['diff', '3', '7', '--root', r.root]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('generation 7 does not exist');
+    // another host's generations are read over SSH: pi's profile has generation 1 only
     const remote = await runCli(r, ['diff', 'pi', '1', '2', '--root', r.root]);
     expect(remote.exitCode).toBe(1);
-    expect(remote.stderr).toContain('not reachable yet');
+    expect(remote.stderr).toContain('generation 2 does not exist');
+    expect(remote.stderr).toContain('(see: nixdeck generations pi)');
+    expect(remote.stderr).not.toContain('not reachable yet');
+    // and t460's 1 → 2 is that host's own diff
+    const t460 = await runCli(r, ['diff', 't460', '1', '2', '--json', '--root', r.root]);
+    expect(t460.exitCode, t460.stderr).toBe(0);
+    const diff = JSON.parse(t460.stdout) as { host: string; from: { generation: number }; to: { generation: number } };
+    expect(diff).toMatchObject({ host: 't460', from: { generation: 1 }, to: { generation: 2 } });
   });
 });
 
@@ -307,9 +319,9 @@ function cliEnv(f: Fleet, r: Root): NodeJS.ProcessEnv {
   return env;
 }
 
-async function runCli(r: Root, args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
+async function runCli(r: Root, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
   const f = fleet();
-  const result = await execa('node', [cli as string, ...args], { env: cliEnv(f, r), extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
+  const result = await execa('node', [cli as string, ...args], { env: { ...cliEnv(f, r), ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -6,6 +6,12 @@ import { emptyPane } from '../../src/state/appState.js';
 const at = (cursor: number, offset = 0) => ({ cursor, offset });
 
 describe('reduceWindow', () => {
+  it('a scroller that follows shows its last rows, however many there are', () => {
+    expect(reduceWindow(at(3, 3), { count: 50, rows: 10 }, { kind: 'follow' })).toEqual(at(40, 40));
+    expect(reduceWindow(at(3, 3), { count: 50, rows: 20 }, { kind: 'follow' })).toEqual(at(30, 30));
+    expect(reduceWindow(at(3, 3), { count: 5, rows: 20 }, { kind: 'follow' })).toEqual(at(0, 0));
+  });
+
   it('moves the cursor and keeps it inside the list', () => {
     expect(reduceWindow(at(0), { count: 5, rows: 10 }, { kind: 'move', delta: 3 })).toEqual(at(3));
     expect(reduceWindow(at(3), { count: 5, rows: 10 }, { kind: 'move', delta: 9 })).toEqual(at(4));

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
 import type { Prefs } from '../../src/core/prefsSchema.js';
 import { Controller, type Services } from '../../src/state/controller.js';
+import { screenMeasures } from '../../src/ui/measures.js';
 import { FakeRuns, finished, logOf, makeView, numberedLines, T_NOW } from '../ui/fakeRuns.js';
 
 const controllers: Controller[] = [];
@@ -35,7 +36,7 @@ describe('lists slice', () => {
     const hosts = Array.from({ length: 12 }, (_, i) => `host${String(i).padStart(2, '0')}`);
     const { c, saved } = consoleWith(hosts);
     await c.start();
-    c.lists.setViewport('hosts', 4);
+    c.resize(80, 16); // 4 rows of hosts
     c.lists.moveTo(0);
     c.lists.move(5);
     expect(c.state.panes.hosts).toMatchObject({ cursor: 5, offset: 2 });
@@ -86,7 +87,7 @@ describe('runs, run panes and dialogs slices', () => {
 
     runs.push('run1', { progress: logOf(numberedLines(40)) });
     await new Promise((r) => setImmediate(r));
-    c.runPanes.setRunLogRows(10);
+    c.resize(80, 26); // 10 rows of log
     c.runPanes.scrollRun(-5);
     expect(c.state.runs.open[0]).toMatchObject({ follow: false });
     const top = c.state.runs.open[0]?.top ?? -1;
@@ -150,15 +151,16 @@ describe('runs, run panes and dialogs slices', () => {
 describe('help scroller', () => {
   it('scrolls within what the help has', () => {
     const { c } = consoleWith([]);
+    c.attachScreen(screenMeasures, 80, 24);
     c.setOverlay('help');
-    c.setHelpGeometry(10, 7);
+    const { rows, maxScroll } = c.state.layout.help;
+    expect(rows).toBe(19);
+    expect(maxScroll).toBeGreaterThan(5);
     c.scrollHelp(5);
     expect(c.state.help.scroll).toBe(5);
-    c.scrollHelp(10);
-    expect(c.state.help.scroll).toBe(7);
-    c.setHelpGeometry(10, 3);
-    expect(c.state.help.scroll).toBe(3);
-    c.scrollHelp(-10);
+    c.scrollHelp(1000);
+    expect(c.state.help.scroll).toBe(maxScroll);
+    c.scrollHelp(-1000);
     expect(c.state.help.scroll).toBe(0);
   });
 });

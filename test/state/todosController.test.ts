@@ -34,7 +34,7 @@ function controllerFor(content: string | Buffer, mode = 0o644): { controller: Co
 describe('Controller todos', () => {
   it('a binary todo file: the todos pane says it is not a text file', async () => {
     const { controller, file } = controllerFor(Buffer.from([0x00, 0x01, 0x02, 0xff]));
-    await controller.reloadTodos();
+    await controller.todos.reloadTodos();
     expect(controller.state.todos).toMatchObject({ status: 'error' });
     const todos = controller.state.todos;
     expect(todos.status === 'error' && todos.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a text file`));
@@ -44,9 +44,9 @@ describe('Controller todos', () => {
   it('Space on a read-only (0444) PROJECT.md writes nothing and says why in full', async () => {
     const content = '# P\n\n- [ ] keep\n';
     const { controller, file } = controllerFor(content, 0o444);
-    await controller.reloadTodos();
-    controller.focus('todos');
-    await controller.toggleSelectedTodo();
+    await controller.todos.reloadTodos();
+    controller.lists.focus('todos');
+    await controller.todos.toggleSelectedTodo();
     expect(controller.state.notice).toEqual({
       kind: 'error',
       text: `PROJECT.md is read-only (mode 0444): nothing written; make it writable (chmod u+w ${file}) to tick todos`,
@@ -60,12 +60,12 @@ describe('Controller todos', () => {
   it('Space ticks without reading the list again, and the next Space works on the new snapshot', async () => {
     const content = '# P\n\n- [ ] one\n- [ ] two\n';
     const { controller, file } = controllerFor(content);
-    await controller.reloadTodos();
-    controller.focus('todos');
-    await controller.toggleSelectedTodo();
-    await controller.toggleSelectedTodo();
+    await controller.todos.reloadTodos();
+    controller.lists.focus('todos');
+    await controller.todos.toggleSelectedTodo();
+    await controller.todos.toggleSelectedTodo();
     expect(readFileSync(file, 'utf8')).toBe(content);
-    await controller.toggleSelectedTodo();
+    await controller.todos.toggleSelectedTodo();
     expect(readFileSync(file, 'utf8')).toBe(content.replace('- [ ] one', '- [x] one'));
     expect(controller.state.notice).toMatchObject({ kind: 'info', text: 'done: one (line 3)' });
     controller.dispose();

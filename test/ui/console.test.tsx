@@ -95,7 +95,7 @@ const flat = (rows: string[]): string =>
     .join(' ')
     .replace(/\s+/g, ' ');
 
-const HINTS = 'j/k move · Tab pane · / filter · ? help · q quit';
+const HINTS = 'j/k move · Tab pane · / filter · F fleet · ? help · q quit';
 const TODO_HINTS = 'j/k move · Tab pane · / filter · Space tick · H hide done · ? help · q quit';
 
 // ---- first frame ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import type { Environment } from '../../src/system/context.js';
 import { demoEnvironment } from '../../src/demo/demoEnvironment.js';
 import { listRuns } from '../../src/system/runStore.js';
 import { App } from '../../src/ui/App.js';
+import { screenMeasures } from '../../src/ui/measures.js';
 import { KEY, statusBarText, ticks } from '../helpers/ui.js';
 
 let env: Environment;
@@ -36,7 +37,8 @@ describe('the demo console and hosts that are not this machine', () => {
       prefs: { ...DEFAULT_PREFS, lastPane: 'hosts' },
       runRefreshMs: 0,
     });
-    const ui = render(<App controller={controller} size={{ columns: 80, rows: 24 }} />);
+    controller.attachScreen(screenMeasures, 80, 24);
+    const ui = render(<App controller={controller} />);
     const frame = (): string => stripAnsi(ui.lastFrame() ?? '');
     const press = async (...keys: string[]): Promise<void> => {
       for (const k of keys) {
@@ -48,8 +50,8 @@ describe('the demo console and hosts that are not this machine', () => {
       await controller.start();
       await ticks();
       expect(env.hostname).toBe('hq');
-      for (let i = 0; i < 10 && controller.selectedHost()?.name !== 'vm01'; i++) await press('j');
-      expect(controller.selectedHost()).toMatchObject({ name: 'vm01', local: false });
+      for (let i = 0; i < 10 && controller.lists.selectedHost()?.name !== 'vm01'; i++) await press('j');
+      expect(controller.lists.selectedHost()).toMatchObject({ name: 'vm01', local: false });
       for (const key of ['s', 'B', 't', 'A']) {
         await press(key);
         expect(controller.state.dialog).toBeNull();

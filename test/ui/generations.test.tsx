@@ -229,7 +229,7 @@ describe('Enter: the diff of the running system and the chosen generation', () =
       ops.refusalFor = () => null;
     });
     await s.ui.press('1', 'G', 'k', 'k', 'k', 'k', '2');
-    expect(s.ui.controller.selectedHost()?.name).toBe('t460');
+    expect(s.ui.controller.lists.selectedHost()?.name).toBe('t460');
     await select(s.ui, 61);
     const because = "t460 is not this machine (hq): only this machine's generations can be switched or deleted for now";
     for (const [key, name] of [
@@ -256,7 +256,7 @@ describe('Enter: the diff of the running system and the chosen generation', () =
     const s = await open();
     // vm01: no list, the pane says why
     await s.ui.press('1', 'G', 'k', 'k', 'k', '2');
-    expect(s.ui.controller.selectedHost()?.name).toBe('vm01');
+    expect(s.ui.controller.lists.selectedHost()?.name).toBe('vm01');
     const because = 'vm01 is not reachable: ssh: connect to host vm01 port 22: Connection refused';
     for (const [key, name] of [
       [KEY.enter, 'Enter'],
@@ -276,7 +276,7 @@ describe('Enter: the diff of the running system and the chosen generation', () =
     // while the list is being read
     s.ui.readGenerations.mockImplementation(() => new Promise(() => {}));
     await s.ui.press('1', 'g', 'j', '2', 'P');
-    expect(s.ui.controller.selectedHost()?.name).toBe('dns');
+    expect(s.ui.controller.lists.selectedHost()?.name).toBe('dns');
     expect(statusBar(s.ui.lastFrame())).toBe('P: the generations of dns are still being read');
   });
 
@@ -467,9 +467,9 @@ describe('r: roll back', () => {
     expect(statusBar(s.ui.lastFrame())).toBe("r: t460 is not this machine (hq): only this machine's generations can be switched or deleted for now");
     expect(s.ops.diffCalls).toEqual([]);
     await s.ui.press('g');
-    expect(s.ui.controller.selectedHost()?.name).toBe('backup');
+    expect(s.ui.controller.lists.selectedHost()?.name).toBe('backup');
     await s.ui.press('j', 'j', 'r');
-    expect(s.ui.controller.selectedHost()?.name).toBe('hq');
+    expect(s.ui.controller.lists.selectedHost()?.name).toBe('hq');
     await vi.waitFor(() => expect(view(s.ui.lastFrame())).toContain('hq: switch from the running system (44) to generation 43'));
     expect(s.ops.diffCalls.at(-1)?.to).toBe(storeOf(HQ_GENERATIONS, 43));
   });

@@ -156,7 +156,7 @@ describe('starting a run', () => {
     const runs = new FakeRuns();
     const ui = await open(runs);
     await ui.press('j');
-    expect(ui.controller.selectedHost()?.name).toBe('mail');
+    expect(ui.controller.lists.selectedHost()?.name).toBe('mail');
     for (const [key, action] of [
       ['t', 'test'],
       ['s', 'switch'],

@@ -60,7 +60,7 @@ describe('the "terminal too small" screen', () => {
   it('Ctrl-C quits there too, at once: a question could not be seen (runs go on, and it says so)', async () => {
     const { ui, runs } = await open({ size: { columns: 50, rows: 12 } });
     // a run going, started before the window shrank
-    ui.controller.requestRun('build');
+    ui.controller.runs.requestRun('build');
     await vi.waitFor(() => expect(runs.startCalls).toHaveLength(1));
     await ticks();
     expect(ui.lastFrame()).toContain('1 run going: quitting leaves it running');
@@ -99,7 +99,7 @@ describe('keys that cannot act on the selected host', () => {
   it('s on another host: the reason in the status bar at once, no question, runs.start never called', async () => {
     const { ui, runs } = await open();
     await ui.press('j');
-    expect(ui.controller.selectedHost()?.name).toBe('mail');
+    expect(ui.controller.lists.selectedHost()?.name).toBe('mail');
     await ui.press('s');
     const frame = ui.lastFrame();
     expect(ui.controller.state.dialog).toBeNull();
@@ -114,7 +114,7 @@ describe('keys that cannot act on the selected host', () => {
   it('the controller refuses it as well, whatever calls it', async () => {
     const { ui, runs } = await open();
     await ui.press('j');
-    ui.controller.requestRun('switch');
+    ui.controller.runs.requestRun('switch');
     await ticks();
     expect(ui.controller.state.dialog).toBeNull();
     expect(ui.controller.state.notice).toEqual({ kind: 'warn', text: REASON_MAIL });

@@ -12,6 +12,8 @@ export interface RemoteHost {
   destination: string;
   /** runs argv on the host over the multiplexed connection (argv quoted with shellCommand) */
   executor: Executor;
+  /** make sure the shared connection is up (no remote command runs); never throws */
+  connect(): Promise<{ ok: true } | { ok: false; error: string }>;
   /** connect (or check the connection) and measure one round trip; never throws */
   reach(): Promise<Reach>;
   /** a NEW ssh connection, not the multiplexed one: proves the host still accepts logins */

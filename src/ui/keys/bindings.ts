@@ -26,6 +26,8 @@ export type CommandId =
   | 'filter'
   | 'toggleTodo'
   | 'hideDone'
+  | 'markHost'
+  | 'markAllHosts'
   | 'runBuild'
   | 'runDryBuild'
   | 'runTest'
@@ -50,6 +52,9 @@ export type CommandId =
   | 'pinGeneration'
   | 'refresh'
   | 'flakeError'
+  | 'openFleet'
+  | 'fleetChoose'
+  | 'fleetRefresh'
   | 'confirm'
   | 'decline'
   | 'chooseSwitch'
@@ -106,7 +111,7 @@ const VIEWS: readonly Scope[] = ['view', 'switchDiff'];
 const SCROLLED: readonly Scope[] = [...PANE_SCOPES, ...VIEWS, ...QUESTIONS_WITH_VIEW];
 const PASSWORDS: readonly Scope[] = ['password', 'opPassword'];
 const TYPED: readonly Scope[] = ['filter', 'search', ...PASSWORDS, 'keepPolicy'];
-const MOVE_HINT = { hosts: 'move', generations: 'move', todos: 'move', runsList: 'move', runs: 'scroll', view: 'scroll', switchDiff: 'scroll' };
+const MOVE_HINT = { hosts: 'move', generations: 'move', todos: 'move', runsList: 'move', fleet: 'move', runs: 'scroll', view: 'scroll', switchDiff: 'scroll' };
 const PANE_HINT = { hosts: 'pane', generations: 'pane', todos: 'pane' };
 
 /**
@@ -114,14 +119,14 @@ const PANE_HINT = { hosts: 'pane', generations: 'pane', todos: 'pane' };
  * order; the help lists the bindings by group, in this order within a group.
  */
 const SPECS: readonly BindingSpec[] = [
-  { command: 'moveDown', keys: ['j', 'down'], description: 'down', group: 'Move', scopes: [...PANE_SCOPES, ...VIEWS, 'help', 'runsList'], hint: MOVE_HINT, hintKeys: 'j/k' },
-  { command: 'moveUp', keys: ['k', 'up'], description: 'up', group: 'Move', scopes: [...SCROLLED, 'help', 'runsList'] },
-  { command: 'top', keys: ['g', 'home'], description: 'top', group: 'Move', scopes: [...SCROLLED, 'help', 'runsList'] },
-  { command: 'bottom', keys: ['G', 'end'], description: 'bottom / follow', group: 'Move', scopes: [...SCROLLED, 'help', 'runsList'] },
+  { command: 'moveDown', keys: ['j', 'down'], description: 'down', group: 'Move', scopes: [...PANE_SCOPES, ...VIEWS, 'help', 'runsList', 'fleet'], hint: MOVE_HINT, hintKeys: 'j/k' },
+  { command: 'moveUp', keys: ['k', 'up'], description: 'up', group: 'Move', scopes: [...SCROLLED, 'help', 'runsList', 'fleet'] },
+  { command: 'top', keys: ['g', 'home'], description: 'top', group: 'Move', scopes: [...SCROLLED, 'help', 'runsList', 'fleet'] },
+  { command: 'bottom', keys: ['G', 'end'], description: 'bottom / follow', group: 'Move', scopes: [...SCROLLED, 'help', 'runsList', 'fleet'] },
   { command: 'halfPageDown', keys: ['ctrl-d'], description: 'half page down', group: 'Move', scopes: SCROLLED },
   { command: 'halfPageUp', keys: ['ctrl-u'], description: 'half page up', group: 'Move', scopes: SCROLLED },
-  { command: 'pageDown', keys: ['pageDown'], description: 'page down', group: 'Move', scopes: [...SCROLLED, 'help'] },
-  { command: 'pageUp', keys: ['pageUp'], description: 'page up', group: 'Move', scopes: [...SCROLLED, 'help'] },
+  { command: 'pageDown', keys: ['pageDown'], description: 'page down', group: 'Move', scopes: [...SCROLLED, 'help', 'fleet'] },
+  { command: 'pageUp', keys: ['pageUp'], description: 'page up', group: 'Move', scopes: [...SCROLLED, 'help', 'fleet'] },
   { command: 'focusNext', keys: ['tab'], description: 'next pane', group: 'Panes', scopes: PANE_SCOPES, hint: PANE_HINT },
   { command: 'focusPrev', keys: ['shift-tab'], description: 'previous pane', group: 'Panes', scopes: PANE_SCOPES },
   { command: 'focusHosts', keys: ['1'], description: 'hosts pane', group: 'Panes', scopes: PANE_SCOPES },
@@ -133,6 +138,8 @@ const SPECS: readonly BindingSpec[] = [
   { command: 'filter', keys: ['/'], description: 'fuzzy filter', group: 'Filter', scopes: LIST_SCOPES, hint: 'filter' },
   { command: 'toggleTodo', keys: ['space'], description: 'tick / untick', group: 'Todos', scopes: ['todos'], hint: 'tick' },
   { command: 'hideDone', keys: ['H'], description: 'hide ticked', group: 'Todos', scopes: ['todos'], hint: 'hide done' },
+  { command: 'markHost', keys: ['space'], description: 'mark host', group: 'Runs', scopes: ['hosts'], hint: 'mark', hintWhen: (ctx) => ctx.markedHosts > 0 },
+  { command: 'markAllHosts', keys: ['a'], description: 'mark all / none', group: 'Runs', scopes: ['hosts'] },
   { command: 'runBuild', keys: ['b'], description: 'build', group: 'Runs', scopes: HOST, disabledReason: runRule('build') },
   { command: 'runDryBuild', keys: ['D'], description: 'dry-build', group: 'Runs', scopes: HOST, disabledReason: runRule('dry-build') },
   { command: 'runTest', keys: ['t'], description: 'test (asks)', group: 'Runs', scopes: HOST, disabledReason: runRule('test') },
@@ -154,6 +161,7 @@ const SPECS: readonly BindingSpec[] = [
   { command: 'keepPolicy', keys: ['K'], description: 'keep policy', group: 'Generations', scopes: GENS, disabledReason: CHANGE_ANY },
   { command: 'pinGeneration', keys: ['P'], description: 'pin / unpin', group: 'Generations', scopes: GENS, disabledReason: generationRule({ ops: false, selected: true, change: false }) },
   { command: 'refresh', keys: ['R'], description: 'reload lists', group: 'General', scopes: PANE_SCOPES },
+  { command: 'openFleet', keys: ['F'], description: 'fleet status view', group: 'General', scopes: HOST, hint: { hosts: 'fleet' }, disabledReason: (ctx) => (ctx.fleetAvailable ? null : 'the fleet view is not available in this console') },
   { command: 'flakeError', keys: ['e'], description: 'flake error', group: 'General', scopes: PANE_SCOPES, hint: 'flake error', hintWhen: (ctx) => ctx.flakeError },
   { command: 'nextMatch', keys: ['n'], description: 'next match', group: 'Run pane', scopes: RUNS, hint: 'match', hintKeys: 'n/N', hintWhen: (ctx) => ctx.searching },
   { command: 'prevMatch', keys: ['N'], description: 'previous match', group: 'Run pane', scopes: RUNS },
@@ -179,6 +187,9 @@ const SPECS: readonly BindingSpec[] = [
   { command: 'openRun', keys: ['return'], description: 'open the run (L)', group: 'Views', scopes: ['runsList'], hint: 'open' },
   { command: 'closeOverlay', keys: ['escape', 'q', 'L'], label: 'Esc q L', description: 'close runs list', group: 'Views', scopes: ['runsList'], hint: 'close', hintKeys: 'Esc' },
   { command: 'closeOverlay', keys: ['escape', 'q', '?', 'return'], label: 'Esc q ?', description: 'close help / error', group: 'Views', scopes: ['help', 'flakeError'], hint: 'close', hintKeys: 'Esc' },
+  { command: 'fleetChoose', keys: ['return'], description: 'select host (F)', group: 'Views', scopes: ['fleet'], hint: 'select host' },
+  { command: 'fleetRefresh', keys: ['r'], description: 'read again (F)', group: 'Views', scopes: ['fleet'], hint: 'refresh' },
+  { command: 'closeOverlay', keys: ['escape', 'q', 'F'], label: 'Esc q F', description: 'close fleet view', group: 'Views', scopes: ['fleet'], hint: 'close', hintKeys: 'Esc' },
 
   { command: 'moveDown', keys: ['down'], description: 'down (filter)', group: 'Filter', scopes: ['filter'] },
   { command: 'moveUp', keys: ['up'], description: 'up (filter)', group: 'Filter', scopes: ['filter'] },

@@ -13,7 +13,7 @@ export interface CommandEnv {
 const FAR = Number.MAX_SAFE_INTEGER;
 
 /** What a move or scroll key moves in a scope. */
-type Mover = 'list' | 'log' | 'help' | 'view' | 'runsList';
+type Mover = 'list' | 'log' | 'help' | 'view' | 'runsList' | 'fleet';
 
 function moverOf(scope: Scope): Mover {
   switch (scope) {
@@ -23,6 +23,8 @@ function moverOf(scope: Scope): Mover {
       return 'help';
     case 'runsList':
       return 'runsList';
+    case 'fleet':
+      return 'fleet';
     case 'view':
     case 'switchDiff':
     case 'confirmActivate':
@@ -36,42 +38,45 @@ function moverOf(scope: Scope): Mover {
 /** One line (or list item) down or up. */
 function step({ controller: c, scope }: CommandEnv, delta: 1 | -1): void {
   const mover = moverOf(scope);
-  if (mover === 'log') return c.scrollRun(delta);
+  if (mover === 'log') return c.runPanes.scrollRun(delta);
   if (mover === 'help') return c.scrollHelp(delta);
-  if (mover === 'runsList') return c.moveRunsList(delta);
+  if (mover === 'runsList') return c.runs.moveRunsList(delta);
   if (mover === 'view') return c.gens.scroll(delta);
-  return c.move(delta);
+  if (mover === 'fleet') return c.fleet.move({ kind: 'move', delta });
+  return c.lists.move(delta);
 }
 
 function end({ controller: c, scope }: CommandEnv, direction: 1 | -1): void {
   const mover = moverOf(scope);
-  if (mover === 'log') return direction < 0 ? c.scrollRunToTop() : c.followRun();
+  if (mover === 'log') return direction < 0 ? c.runPanes.scrollRunToTop() : c.runPanes.followRun();
   if (mover === 'help') return c.scrollHelp(direction * FAR);
-  if (mover === 'runsList') return c.moveRunsList(direction * FAR);
+  if (mover === 'runsList') return c.runs.moveRunsList(direction * FAR);
   if (mover === 'view') return direction < 0 ? c.gens.scrollToTop() : c.gens.scrollToBottom();
-  return c.moveTo(direction < 0 ? 0 : FAR);
+  if (mover === 'fleet') return c.fleet.move({ kind: 'moveTo', index: direction < 0 ? 0 : FAR });
+  return c.lists.moveTo(direction < 0 ? 0 : FAR);
 }
 
 function page({ controller: c, scope }: CommandEnv, direction: 1 | -1, fraction: 1 | 0.5): void {
   const mover = moverOf(scope);
-  if (mover === 'log') return c.scrollRunPage(direction, fraction);
-  if (mover === 'help') return c.scrollHelp(direction * c.state.help.rows);
+  if (mover === 'log') return c.runPanes.scrollRunPage(direction, fraction);
+  if (mover === 'help') return c.scrollHelp(direction * c.state.layout.help.rows);
   if (mover === 'view') return c.gens.scrollPage(direction, fraction);
-  if (fraction === 0.5) return c.halfPage(direction);
+  if (mover === 'fleet') return c.fleet.move({ kind: 'move', delta: direction * Math.max(1, Math.floor(c.state.layout.fleetRows * fraction)) });
+  if (fraction === 0.5) return c.lists.halfPage(direction);
   const focus = c.state.focus;
-  return c.move(direction * (isListPane(focus) ? c.state.viewport[focus] : 0));
+  return c.lists.move(direction * (isListPane(focus) ? c.state.layout.lists[focus] : 0));
 }
 
 /** The fallback of a text scope: an unbound key with a character inserts it. */
 export function insertText({ controller: c, scope }: CommandEnv, text: string): void {
-  if (scope === 'filter') return c.setFilter((focusedList(c.state)?.filter ?? '') + text);
-  if (scope === 'search') return c.setSearchDraft(c.state.runs.searchDraft + text);
+  if (scope === 'filter') return c.lists.setFilter((focusedList(c.state)?.filter ?? '') + text);
+  if (scope === 'search') return c.runPanes.setSearchDraft(c.state.runs.searchDraft + text);
   if (scope === 'keepPolicy') return c.gens.typeKeepPolicy(text);
-  return c.typePassword(text);
+  return c.dialogs.typePassword(text);
 }
 
 function quit({ controller, exit }: CommandEnv): void {
-  if (controller.requestQuit()) exit();
+  if (controller.runs.requestQuit()) exit();
 }
 
 /** Every command of the keymap, once: what it does in the scope it was pressed in. */
@@ -82,19 +87,19 @@ const COMMANDS: Record<CommandId, (env: CommandEnv) => void> = {
   escape: ({ controller: c }) => {
     const pane = focusedList(c.state);
     const runs = c.state.runs;
-    if (pane?.filter) c.clearFilter();
-    else if (c.state.focus === 'runs' && selectedRunPane(c.state)?.search) c.clearSearch();
-    else if (c.state.focus === 'runs' && runs.zoomed) c.toggleZoom();
+    if (pane?.filter) c.lists.clearFilter();
+    else if (c.state.focus === 'runs' && selectedRunPane(c.state)?.search) c.runPanes.clearSearch();
+    else if (c.state.focus === 'runs' && runs.zoomed) c.runPanes.toggleZoom();
     else c.dismissNotice();
   },
-  focusNext: ({ controller }) => controller.focusNext(1),
-  focusPrev: ({ controller }) => controller.focusNext(-1),
-  focusHosts: ({ controller }) => controller.focus('hosts'),
-  focusGenerations: ({ controller }) => controller.focus('generations'),
-  focusTodos: ({ controller }) => controller.focus('todos'),
-  focusRuns: ({ controller }) => controller.focus('runs'),
-  prevRun: ({ controller }) => controller.cycleRun(-1),
-  nextRun: ({ controller }) => controller.cycleRun(1),
+  focusNext: ({ controller }) => controller.lists.focusNext(1),
+  focusPrev: ({ controller }) => controller.lists.focusNext(-1),
+  focusHosts: ({ controller }) => controller.lists.focus('hosts'),
+  focusGenerations: ({ controller }) => controller.lists.focus('generations'),
+  focusTodos: ({ controller }) => controller.lists.focus('todos'),
+  focusRuns: ({ controller }) => controller.lists.focus('runs'),
+  prevRun: ({ controller }) => controller.runPanes.cycleRun(-1),
+  nextRun: ({ controller }) => controller.runPanes.cycleRun(1),
   moveDown: (env) => step(env, 1),
   moveUp: (env) => step(env, -1),
   top: (env) => end(env, -1),
@@ -103,29 +108,31 @@ const COMMANDS: Record<CommandId, (env: CommandEnv) => void> = {
   halfPageUp: (env) => page(env, -1, 0.5),
   pageDown: (env) => page(env, 1, 1),
   pageUp: (env) => page(env, -1, 1),
-  filter: ({ controller }) => controller.startFilter(),
-  toggleTodo: ({ controller }) => void controller.toggleSelectedTodo(),
-  hideDone: ({ controller }) => controller.toggleHideDone(),
+  filter: ({ controller }) => controller.lists.startFilter(),
+  toggleTodo: ({ controller }) => void controller.todos.toggleSelectedTodo(),
+  hideDone: ({ controller }) => controller.todos.toggleHideDone(),
+  markHost: ({ controller }) => controller.marks.toggleSelected(),
+  markAllHosts: ({ controller }) => controller.marks.toggleAll(),
   runBuild: start('build'),
   runDryBuild: start('dry-build'),
   runTest: start('test'),
   runSwitch: start('switch'),
   runBoot: start('boot'),
   runDryActivate: start('dry-activate'),
-  listRuns: ({ controller }) => controller.openRunsList(),
-  searchLog: ({ controller }) => controller.startSearch(),
-  nextMatch: ({ controller }) => controller.nextMatch(1),
-  prevMatch: ({ controller }) => controller.nextMatch(-1),
-  zoom: ({ controller }) => controller.toggleZoom(),
-  closeRun: ({ controller }) => controller.closeRun(),
+  listRuns: ({ controller }) => controller.runs.openRunsList(),
+  searchLog: ({ controller }) => controller.runPanes.startSearch(),
+  nextMatch: ({ controller }) => controller.runPanes.nextMatch(1),
+  prevMatch: ({ controller }) => controller.runPanes.nextMatch(-1),
+  zoom: ({ controller }) => controller.runPanes.toggleZoom(),
+  closeRun: ({ controller }) => controller.runPanes.closeRun(),
   cancelRun: ({ controller: c }) => {
-    if (c.requestCancelRun()) return;
+    if (c.runs.requestCancelRun()) return;
     const view = selectedRunView(c.state);
     c.setNotice({ kind: 'info', text: view ? `the ${view.action} on ${view.host} is not running (x closes it)` : 'no run pane open' });
   },
   // Ctrl-C on a run that is not going quits, like everywhere else
   cancelRunOrQuit: (env) => {
-    if (!env.controller.requestCancelRun()) quit(env);
+    if (!env.controller.runs.requestCancelRun()) quit(env);
   },
   switchGeneration: ({ controller }) => controller.gens.switchSelected(),
   rollback: ({ controller }) => controller.gens.rollback(),
@@ -137,39 +144,42 @@ const COMMANDS: Record<CommandId, (env: CommandEnv) => void> = {
   pinGeneration: ({ controller }) => controller.gens.togglePin(),
   refresh: ({ controller }) => controller.refresh(),
   flakeError: ({ controller }) => controller.setOverlay('hostsError'),
+  openFleet: ({ controller: c }) => c.fleet.open(c.lists.selectedHost()?.name),
+  fleetChoose: ({ controller }) => controller.fleet.chooseSelected(),
+  fleetRefresh: ({ controller }) => void controller.fleet.refresh(),
   confirm: ({ controller, exit }) => {
-    if (controller.confirmDialog() === 'quit') exit();
+    if (controller.dialogs.confirmDialog() === 'quit') exit();
   },
-  decline: ({ controller }) => controller.dismissDialog(),
+  decline: ({ controller }) => controller.dialogs.dismissDialog(),
   chooseSwitch: ({ controller }) => controller.gens.chooseActivation('switch'),
   chooseBoot: ({ controller }) => controller.gens.chooseActivation('boot'),
   chooseTest: ({ controller }) => controller.gens.chooseActivation('test'),
   continueToConfirm: ({ controller }) => controller.gens.continueToConfirm(),
   closeView: ({ controller }) => controller.gens.closeView(),
-  openRun: ({ controller }) => controller.openFromList(),
+  openRun: ({ controller }) => controller.runs.openFromList(),
   closeOverlay: ({ controller }) => controller.setOverlay('none'),
   nextField: ({ controller }) => controller.gens.switchKeepField(),
   submit: ({ controller: c, scope }) => {
-    if (scope === 'filter') return c.keepFilter();
-    if (scope === 'search') return c.submitSearch();
+    if (scope === 'filter') return c.lists.keepFilter();
+    if (scope === 'search') return c.runPanes.submitSearch();
     if (scope === 'keepPolicy') return c.gens.submitKeepPolicy();
-    return c.submitPassword();
+    return c.dialogs.submitPassword();
   },
   erase: ({ controller: c, scope }) => {
-    if (scope === 'filter') return c.setFilter((focusedList(c.state)?.filter ?? '').slice(0, -1));
-    if (scope === 'search') return c.setSearchDraft(c.state.runs.searchDraft.slice(0, -1));
+    if (scope === 'filter') return c.lists.setFilter((focusedList(c.state)?.filter ?? '').slice(0, -1));
+    if (scope === 'search') return c.runPanes.setSearchDraft(c.state.runs.searchDraft.slice(0, -1));
     if (scope === 'keepPolicy') return c.gens.eraseKeepPolicy();
-    return c.erasePassword();
+    return c.dialogs.erasePassword();
   },
   cancel: ({ controller: c, scope }) => {
-    if (scope === 'filter') return c.clearFilter();
-    if (scope === 'search') return c.clearSearch();
-    return c.dismissDialog();
+    if (scope === 'filter') return c.lists.clearFilter();
+    if (scope === 'search') return c.runPanes.clearSearch();
+    return c.dialogs.dismissDialog();
   },
 };
 
 function start(action: RebuildAction): (env: CommandEnv) => void {
-  return ({ controller }) => controller.requestRun(action);
+  return ({ controller }) => controller.runs.requestRun(action);
 }
 
 /** Run one command in the scope it was pressed in. */

@@ -1,7 +1,8 @@
 import type { RebuildAction } from '../../core/rebuildCommand.js';
 import type { GenerationList, Host } from '../../core/types.js';
 import { type AppState, type Loadable, selectedHostOf, selectedRunPane, selectedRunView } from '../../state/appState.js';
-import { generationChangeRefusal, runRefusal } from '../../state/hostRules.js';
+import { generationChangeRefusal, type RemoteAbilities, runRefusal } from '../../state/hostRules.js';
+import { markedHostsOf } from '../../state/marksSlice.js';
 
 /** What the bindings' rules and hints look at: taken from the state when a key arrives. */
 export interface KeyContext {
@@ -10,6 +11,8 @@ export interface KeyContext {
   host: Host | undefined;
   runsAvailable: boolean;
   genOpsAvailable: boolean;
+  /** the Fleet view has a fleet-status service */
+  fleetAvailable: boolean;
   /** the selected host's generations, as the generations pane has them */
   generations: Loadable<GenerationList> | undefined;
   /** a generation is under the cursor of the generations pane */
@@ -20,6 +23,10 @@ export interface KeyContext {
   openRuns: number;
   /** the selected run pane has a search */
   searching: boolean;
+  /** what the services can do to other hosts */
+  remote: RemoteAbilities;
+  /** how many hosts are marked: s, B and t act on them */
+  markedHosts: number;
 }
 
 export function keyContext(state: AppState): KeyContext {
@@ -31,12 +38,15 @@ export function keyContext(state: AppState): KeyContext {
     host,
     runsAvailable: state.runs.available,
     genOpsAvailable: state.genOpsAvailable,
+    fleetAvailable: state.fleet.available,
     generations: host ? state.generations[host.name] : undefined,
     generationSelected: pane.hits[pane.cursor] !== undefined,
     flakeError: state.flakeEval.status === 'error',
     runGoing: view ? view.phase === 'running' : undefined,
     openRuns: state.runs.open.length,
     searching: Boolean(selectedRunPane(state)?.search),
+    remote: state.remote,
+    markedHosts: markedHostsOf(state).length,
   };
 }
 
@@ -44,9 +54,11 @@ export function keyContext(state: AppState): KeyContext {
 export const runRule =
   (action: RebuildAction) =>
   (ctx: KeyContext): string | null => {
-    if (!ctx.host) return 'no host selected';
     if (!ctx.runsAvailable) return 'rebuild runs are not available in this console';
-    return runRefusal(ctx.host, action, ctx.hostname);
+    // with hosts marked, s, B and t ask about the marked hosts (each is checked then)
+    if (ctx.markedHosts > 0 && (action === 'switch' || action === 'boot' || action === 'test')) return null;
+    if (!ctx.host) return 'no host selected';
+    return runRefusal(ctx.host, action, ctx.hostname, ctx.remote);
   };
 
 interface GenerationNeeds {
@@ -69,5 +81,5 @@ export const generationRule =
     if (list?.status === 'error') return list.message;
     if (list?.status !== 'ok') return `the generations of ${host.name} are still being read`;
     if (needs.selected && !ctx.generationSelected) return `no generation of ${host.name} selected`;
-    return needs.change ? generationChangeRefusal(host, ctx.hostname) : null;
+    return needs.change ? generationChangeRefusal(host, ctx.hostname, ctx.remote) : null;
   };

@@ -1,5 +1,4 @@
 import { type AppState, focusedList } from '../../state/appState.js';
-import { computeLayout } from '../layout.js';
 
 /** Where the keyboard is: exactly one scope is active at a time, and only its bindings act. */
 export type Scope =
@@ -23,6 +22,8 @@ export type Scope =
   | 'help'
   | 'runsList'
   | 'flakeError'
+  /** the Fleet view (F): one row per host */
+  | 'fleet'
   | 'filter'
   | 'search'
   | 'tooSmall';
@@ -43,6 +44,7 @@ export const SCOPES: readonly Scope[] = [
   'help',
   'runsList',
   'flakeError',
+  'fleet',
   'filter',
   'search',
   'tooSmall',
@@ -62,14 +64,10 @@ export function noticePolicy(scope: Scope): 'always' | 'command' | 'never' {
   return (PANE_SCOPES as readonly Scope[]).includes(scope) ? 'command' : 'never';
 }
 
-function isTooSmall(state: AppState): boolean {
-  return state.terminal !== null && computeLayout(state.terminal.columns, state.terminal.rows).tooSmall;
-}
-
 /** The one scope the state gives the keyboard to: the screen, a question, a view, an overlay, typing, a pane. */
 export function activeScope(state: AppState): Scope {
   // the "too small" screen shows nothing to act on
-  if (isTooSmall(state)) return 'tooSmall';
+  if (state.layout.tooSmall) return 'tooSmall';
   const dialog = state.dialog;
   if (dialog) {
     switch (dialog.kind) {
@@ -87,6 +85,7 @@ export function activeScope(state: AppState): Scope {
   if (state.overlay === 'runs') return 'runsList';
   if (state.overlay === 'help') return 'help';
   if (state.overlay === 'hostsError') return 'flakeError';
+  if (state.overlay === 'fleet') return 'fleet';
   if (state.focus === 'runs') return state.runs.searching ? 'search' : 'runs';
   if (focusedList(state)?.editing) return 'filter';
   return state.focus;

@@ -1,0 +1,93 @@
+// The real readers of `nixdeck status` (and of the console's Fleet view): this machine by the
+// local reader (it honours --root), every other host by the host-side facts script over its one
+// pooled ssh connection, the flake's toplevels by nix, the last runs from the run store.
+import os from 'node:os';
+import path from 'node:path';
+import type { FlakeToplevel, HostRead, LastRun } from '../core/fleetStatus.js';
+import type { Prefs } from '../core/prefsSchema.js';
+import type { Host } from '../core/types.js';
+import type { Environment } from '../system/context.js';
+import { localRunner } from '../system/exec.js';
+import { flakeToplevels } from '../system/flakeToplevels.js';
+import { readLocalHostFacts } from '../system/localHostFacts.js';
+import { readHostFacts } from '../system/remote/hostFacts.js';
+import { listRuns } from '../system/runStore.js';
+import { resultOf } from '../system/runTracking.js';
+import { openSshPool, type SshPool } from '../system/ssh/sshPool.js';
+import { fileToplevelCache } from '../system/toplevelCache.js';
+import type { Io } from './io.js';
+import { type StatusDeps, type StatusRequest, statusCommand } from './status.js';
+
+/** Hosts read at once: ssh connections are cheap and mostly waiting, so many; 50 hosts in ~4 rounds. */
+export const STATUS_PARALLEL = 16;
+
+/** nix evaluations at once: each wants a core. */
+function evalLimit(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+export function statusReaders(env: Environment, prefs: Prefs): StatusDeps {
+  const demo = env.rebuild.ephemeral === true;
+  // the environment's pool when it has one (the console's: one connection per host for every
+  // read), else one of its own, closed by close()
+  let own: SshPool | null = null;
+  const remoteHost = env.remoteHost ?? (async (name: string) => (own ??= openSshPool({ prefs })).host(name));
+  const cache = fileToplevelCache();
+  return {
+    limit: STATUS_PARALLEL,
+    now: () => Date.now(),
+    async readHost(host: Host): Promise<HostRead> {
+      try {
+        if (demo) {
+          // the demo's hosts answer through its stand-ins (no ssh, no nix): reach, then the facts
+          const remote = await remoteHost(host.name);
+          const up = host.local ? null : await remote.reach();
+          if (up !== null && !up.ok) return up;
+          const { demoHostFacts } = await import('../demo/demoStatus.js');
+          return { ok: true, facts: await demoHostFacts(path.join(path.dirname(env.root), host.name), host.name, Date.now()), rttMs: up?.rttMs ?? null };
+        }
+        if (host.local) {
+          const facts = await readLocalHostFacts(env.root, env.hostname, localRunner, cache);
+          cache.save();
+          return { ok: true, facts, rttMs: null };
+        }
+        const remote = await remoteHost(host.name);
+        const up = await remote.connect();
+        if (!up.ok) return up;
+        // the facts read is one round trip over the connection: its time is the host's round trip
+        // (with the script's own few milliseconds), and no second session is opened to measure it
+        const started = performance.now();
+        const read = await readHostFacts(remote.executor);
+        return read.ok ? { ok: true, facts: read.facts, rttMs: Math.round(performance.now() - started) } : read;
+      } catch (error) {
+        return { ok: false, error: (error as Error).message };
+      }
+    },
+    async flakeToplevels(names) {
+      // the demo's flake is not evaluated: each stand-in's story says what it would build
+      if (demo) return (await import('../demo/demoStatus.js')).demoFlakeToplevels(path.dirname(env.root), names);
+      return (await flakeToplevels(env.flakeDir, names, { runner: localRunner, limit: evalLimit() })).toplevels;
+    },
+    async lastRuns() {
+      const newest = new Map<string, LastRun>();
+      // newest first: the first run seen of a host is its last
+      for (const run of await listRuns(env.rebuild.stateDir)) {
+        if (run.meta === null || newest.has(run.meta.host)) continue;
+        newest.set(run.meta.host, {
+          id: run.id,
+          action: run.meta.action,
+          result: run.state === 'lost' ? 'lost' : await resultOf(run),
+          ended: run.exit?.endedAt ?? null,
+        });
+      }
+      return newest;
+    },
+    close: async () => {
+      await own?.closeAll();
+    },
+  };
+}
+
+export async function runStatus(env: Environment, io: Io, request: StatusRequest, prefs: Prefs): Promise<number> {
+  return statusCommand(env, io, request, statusReaders(env, prefs));
+}
