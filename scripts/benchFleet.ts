@@ -52,7 +52,7 @@ export async function fleetStatusBench(clones = 50): Promise<void> {
     const { DEFAULT_PREFS } = await import('../src/core/prefsSchema.js');
     const { localEnvironment } = await import('../src/system/context.js');
     const { statusCommand } = await import('../src/commands/status.js');
-    const { statusReaders } = await import('../src/commands/statusWiring.js');
+    const { statusReaders } = await import('../src/services/statusReaders.js');
     const { localRunner } = await import('../src/system/exec.js');
     const flake = fleetEnv.FAKE_NIXOS_FLAKE ?? path.join(dir, 'flake');
     const names = Array.from({ length: clones }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);

@@ -72,7 +72,7 @@ export async function largeTodoFile(cli: string): Promise<void> {
       hostname: 'bench',
       listFolderHosts: async () => [],
       evalFlakeHosts: async () => ({ ok: true, names: [] }),
-      readGenerations: async () => ({ ok: false, message: 'not in the bench' }),
+      readGenerations: async () => ({ ok: false, error: 'not in the bench' }),
       readTodos: readTodoFile,
       setTodoDone,
       savePrefs: () => {},

@@ -9,13 +9,20 @@ import { ansiScreenToSvg, DEFAULT_FONT_SIZE } from './ansi-to-svg.js';
 import { type KeyAction, parseScreenshotArgs, type ScreenshotRequest, SCREENSHOTS_USAGE, ScreenshotUsageError } from './screenshot-args.js';
 import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from './tmux.js';
 
+type ScreenTest = string | RegExp | ((screen: string) => boolean);
+
+/** Before the next key, wait until the screen shows this (a question that needs a moment to appear). */
+interface WaitStep {
+  waitFor: ScreenTest;
+}
+
 interface Scene {
   file: string;
   what: string;
-  /** keys sent one after another, each a tmux key name or literal text */
-  keys: string[];
+  /** keys sent one after another, each a tmux key name or literal text, or a wait for the screen */
+  keys: (string | WaitStep)[];
   /** what the screen shows once the scene is ready */
-  ready: string | RegExp;
+  ready: ScreenTest;
   cols?: number;
   rows?: number;
 }
@@ -28,21 +35,50 @@ const SCENES: Scene[] = [
   {
     file: 'runs.png',
     what: 'two rebuilds at once: hq switches, t460 builds (this pane), both marked in the hosts list',
-    keys: ['s', 'y', '1', 'j', 'j', 'b'],
+    keys: ['s', { waitFor: 'switch hq (this machine)? y/N' }, 'y', { waitFor: /hq · switch · running/ }, '1', 'j', 'j', 'b'],
     ready: /t460 · build · running[\s\S]*builds [1-5]\/6/,
   },
   {
     file: 'runs-wide.png',
     what: 'the same two runs side by side at 120x30',
-    keys: ['s', 'y', '1', 'j', 'j', 'b'],
+    keys: ['s', { waitFor: 'switch hq (this machine)? y/N' }, 'y', { waitFor: /hq · switch · running/ }, '1', 'j', 'j', 'b'],
     ready: /hq · switch · running[\s\S]*builds [1-5]\/6/,
     cols: 120,
     rows: 30,
   },
   { file: 'diff.png', what: 'Enter on a generation: what changes from the running system', keys: ['2', 'j', 'Enter'], ready: /what changes[\s\S]*packages: / },
-  { file: 'confirm.png', what: 'then the question: switch, boot or test, default No', keys: ['2', 'j', 'Enter', 'Enter'], ready: 's/b/t or N' },
-  { file: 'prune.png', what: 'Space marks generations, X shows what goes and stays before asking', keys: ['2', 'G', 'Space', 'k', 'Space', 'X'], ready: /y\/N/ },
+  {
+    file: 'confirm.png',
+    what: 'then the question: switch, boot or test, default No',
+    keys: ['2', 'j', 'Enter', { waitFor: /what changes[\s\S]*packages: / }, 'Enter'],
+    ready: /packages: [\s\S]*s\/b\/t or N/,
+  },
+  {
+    file: 'prune.png',
+    what: 'Space marks generations, X shows what goes and stays before asking',
+    keys: ['2', 'G', 'Space', 'k', 'Space', 'X'],
+    ready: /y\/N[\s\S]*up to [\d.]+ [KMG]iB freed/,
+  },
   { file: 'failed.png', what: "a failed run leads with what went wrong: nas's build", keys: ['1', 'j', 'b'], ready: /nas · build · failed/ },
+  {
+    file: 'fleet.png',
+    what: 'F: the Fleet view, every host read and its drift known; x1carbon selected (its failed unit below)',
+    keys: ['F', 'j', 'j', 'j', 'j'],
+    ready: (screen) => screen.includes('x1carbon · failed: fprintd.service') && !/reading…|evaluating…/.test(screen),
+  },
+  { file: 'remote.png', what: "vm01's generations, read from the host: the flake's system staged for the next boot", keys: ['j', 'j', 'j', '2'], ready: /\[2 Generations\] vm01 · \d+ · demo: simulated/ },
+  {
+    file: 'group.png',
+    what: 't460 and x1carbon marked (Space) and switched together: L shows each host, x1carbon ok, t460 counting down',
+    keys: ['j', 'j', 'Space', 'j', 'j', 'Space', 's', { waitFor: 'y start them' }, 'y', { waitFor: 'L shows every host of the group' }, 'L'],
+    ready: /switch 2 hosts: 1 running, 1 ok[\s\S]*t460 +4\/4 confirm +confirming: \d s left/,
+  },
+  {
+    file: 'countdown.png',
+    what: 'a switch of t460 waits for the proof that t460 still takes new SSH connections: the countdown',
+    keys: ['j', 'j', 's', { waitFor: 'y/N' }, 'y'],
+    ready: /t460 · switch · confirm \d s left[\s\S]*confirming: \d s left/,
+  },
 ];
 
 const COLS = 80;
@@ -55,9 +91,9 @@ interface Shot {
   cols: number;
   rows: number;
   /** what the screen shows before the first key; undefined: wait a second */
-  started?: string | RegExp | ((screen: string) => boolean);
-  actions: readonly KeyAction[];
-  ready?: string | RegExp;
+  started?: ScreenTest;
+  actions: readonly (KeyAction | WaitStep)[];
+  ready?: ScreenTest;
   fontSize: number;
   png: string;
   svg?: string;
@@ -71,6 +107,10 @@ async function shoot(shot: Shot, work: string): Promise<void> {
     if (shot.started === undefined) await sleep(1000);
     else await waitForText(session, shot.started, { timeoutMs: 20_000 });
     for (const action of shot.actions) {
+      if ('waitFor' in action) {
+        await waitForText(session, action.waitFor, { timeoutMs: 30_000 });
+        continue;
+      }
       await sendKeys(session, action.keys, action.literal ? { literal: true } : {});
       await sleep(150);
     }
@@ -102,7 +142,7 @@ function sceneShot(scene: Scene, work: string): Shot {
     cols: scene.cols ?? COLS,
     rows: scene.rows ?? ROWS,
     started: DEMO_LOADED,
-    actions: scene.keys.map((keys) => ({ keys, literal: false })),
+    actions: scene.keys.map((keys) => (typeof keys === 'string' ? { keys, literal: false } : keys)),
     ready: scene.ready,
     fontSize: DEFAULT_FONT_SIZE,
     png: path.join('screenshots', scene.file),

@@ -110,7 +110,7 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'print' }>, io: 
           json: invocation.json,
         });
       case 'status':
-        return await (await import('./commands/statusWiring.js')).runStatus(env, io, { hosts: invocation.hosts, json: invocation.json }, options.demo ? DEFAULT_PREFS : (await userPrefs(io, false)).get());
+        return await (await import('./commands/status.js')).runStatus(env, io, { hosts: invocation.hosts, json: invocation.json }, options.demo ? DEFAULT_PREFS : (await userPrefs(io, false)).get());
       case 'rollback':
         return await (await import('./commands/generationOps.js')).rollbackCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),

@@ -7,6 +7,7 @@ import { parseCommandLine } from '../src/commandLine.js';
 import type { Io } from '../src/commands/io.js';
 import { main } from '../src/main.js';
 import { fakeIo } from './commands/fakeIo.js';
+import { closedPort } from './helpers/ports.js';
 import { makeRoot } from './helpers/profileFixture.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -146,10 +147,19 @@ describe('nixdeck commands', () => {
     expect(gens[0]).toMatchObject({ date: '2025-06-01T12:00:00.000Z', specialisations: ['gaming'], current: true, running: true, booted: true });
   });
 
-  it('generations of another host are read over ssh (here: no ssh) and say why not; a bad host name is bad usage', async () => {
-    const other = await run('generations', 'pi', '--root', fixture.root);
+  it('generations of another host are read over ssh and say why not in one line; a bad host name is bad usage', async () => {
+    // pi is sent to a port where nothing listens
+    const saved = process.env.NIX_SSHOPTS;
+    process.env.NIX_SSHOPTS = `-o HostName=127.0.0.1 -p ${await closedPort()}`;
+    let other: Awaited<ReturnType<typeof run>>;
+    try {
+      other = await run('generations', 'pi', '--root', fixture.root);
+    } finally {
+      if (saved === undefined) delete process.env.NIX_SSHOPTS;
+      else process.env.NIX_SSHOPTS = saved;
+    }
     expect(other.code).toBe(1);
-    expect(other.err).toBe('error: cannot read the generations of pi: ssh is not installed (not found in PATH)\n');
+    expect(other.err).toBe('error: cannot read the generations of pi: connection refused\n  check the connection with: ssh pi\n');
     expect((await run('generations', 'a;b', '--root', fixture.root)).code).toBe(2);
   });
 

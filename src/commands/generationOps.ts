@@ -22,7 +22,7 @@ import { redact } from '../core/redact.js';
 import { isNormalAbsolutePath } from '../core/storePath.js';
 import type { Generation, GenerationList, Host } from '../core/types.js';
 import { createDemoGenerationOps, createGenerationOps, createRemoteGenerationOps } from '../services/generationOps.js';
-import type { FreedSpace, GenerationOps } from '../state/generations.js';
+import type { FreedSpace, GenerationOps } from '../core/generationService.js';
 import type { Environment } from '../system/context.js';
 import type { CommandRunner } from '../system/exec.js';
 import { executorOf } from '../system/executor.js';
@@ -80,7 +80,7 @@ async function loadGenerations(env: Environment, io: Io, hostName: string | unde
   const host: Host = mergeHosts([name], null, env.hostname)[0] ?? { name, sources: [], local: true };
   const result = await env.readGenerations(host);
   if (!result.ok) {
-    io.err(`error: ${result.message}${result.hint ? `\n  ${result.hint}` : ''}`);
+    io.err(`error: ${result.error}${result.hint ? `\n  ${result.hint}` : ''}`);
     return { ok: false, code: 1 };
   }
   let ops: GenerationOps;
@@ -161,7 +161,7 @@ export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps
   const { ops } = loaded;
   const result = await ops.diff(loaded.host.name, ga.storePath, gb.storePath);
   if (!result.ok) {
-    io.err(`error: ${result.message}`);
+    io.err(`error: ${result.error}`);
     return 1;
   }
   const sizes = await ops.closureSizes(loaded.host.name, [ga.storePath, gb.storePath]);
@@ -181,7 +181,7 @@ export async function diffCommand(env: Environment, io: Io, args: DiffArgs, deps
   io.out(`${loaded.host.name}: generation ${describe(ga)}`);
   io.out(`${' '.repeat(loaded.host.name.length)}  → generation ${describe(gb)}`);
   for (const line of formatClosureDiff(diff, { closureSizes: sizeA !== null && sizeB !== null ? { from: sizeA, to: sizeB } : null })) io.out(line);
-  if (!sizes.ok) io.err(`warning: closure sizes unknown: ${sizes.message}`);
+  if (!sizes.ok) io.err(`warning: closure sizes unknown: ${sizes.error}`);
   return 0;
 }
 
@@ -251,10 +251,10 @@ export async function pruneCommand(env: Environment, io: Io, args: PruneArgs, de
   if (deletedPaths.length > 0) {
     const s = await ops.closureSizes(host.name, deletedPaths);
     if (s.ok) sizes = s.value;
-    else sizeProblems.push(s.message);
+    else sizeProblems.push(s.error);
     const f = await ops.estimateFreed(host.name, deletedPaths, keptPaths);
     if (f.ok) freed = f.value;
-    else sizeProblems.push(f.message);
+    else sizeProblems.push(f.error);
   }
   const sizeOf = (n: number): number | null => {
     const p = byNumber.get(n)?.storePath;
@@ -362,7 +362,7 @@ async function deleteHere(ops: GenerationOps, io: Io, hostName: string, generati
     },
   });
   if (result.ok) return 0;
-  if (!said) io.err(`error: ${redact(result.message, asked.password)}`);
+  if (!said) io.err(`error: ${redact(result.error, asked.password)}`);
   return 1;
 }
 
@@ -413,7 +413,7 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
   const { host, list, profile, ops } = loaded;
   const choice = chooseTarget(list.generations, to);
   if (!choice.ok) {
-    io.err(`error: ${choice.message} in ${profile}`);
+    io.err(`error: ${choice.error} in ${profile}`);
     return 1;
   }
   const { target, current } = choice;
@@ -436,7 +436,7 @@ export async function rollbackCommand(env: Environment, io: Io, args: RollbackAr
       io.out(`Changes from ${fromName ?? fromPath} to generation ${target.generation}:`);
       for (const line of formatClosureDiff(d.value, { closureSizes: sa !== undefined && sb !== undefined ? { from: sa, to: sb } : null })) io.out(`  ${line}`);
     } else {
-      io.err(`warning: no diff: ${d.message}`);
+      io.err(`warning: no diff: ${d.error}`);
     }
   }
 

@@ -24,7 +24,7 @@ export async function generationsCommand(
   const host: Host = mergeHosts([name], null, env.hostname)[0] ?? { name, sources: [], local: true };
   const result = await env.readGenerations(host);
   if (!result.ok) {
-    io.err(`error: ${result.message}${result.hint ? `\n  ${result.hint}` : ''}`);
+    io.err(`error: ${result.error}${result.hint ? `\n  ${result.hint}` : ''}`);
     return 1;
   }
   const { generations, rebootNeeded, runningKernel, bootedKernel } = result.list;

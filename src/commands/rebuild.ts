@@ -1,11 +1,10 @@
 import {
   DEFAULT_CONFIRM_TIMEOUT,
-  DEFAULT_PROFILE,
-  type DeployRequest,
+  type DeployOptions,
+  deployOptionsOf,
+  deployRequestOf,
   type Elevation,
   isBuildHost,
-  MAX_CONFIRM_TIMEOUT,
-  parseConfirmTimeout,
   type RemoteRequest,
 } from '../core/deployPlan.js';
 import { type ActivationAction, isActivationAction } from '../core/generationOps.js';
@@ -48,13 +47,12 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   const action: RebuildAction = actionName;
   const setup = env.rebuild;
   const remote = isRemoteDeploy(setup, host, action);
-  const checked = remote ? remoteOptions(io, options) : null;
-  if (checked === false) return 2;
-  if (!remote && (options.confirmTimeout !== undefined || options.buildHost !== undefined)) {
-    io.err(`error: --confirm-timeout and --build-host are for deploying switch, boot or test to another host, not ${action} on ${host}`);
+  const checked = deployOptionsOf(options, remote, `${action} on ${host}`);
+  if (!checked.ok) {
+    io.err(`error: ${checked.error}`);
     return 2;
   }
-  if (remote && isActivationAction(action)) return deployCommand(env, io, host, action, checked ?? {});
+  if (remote && isActivationAction(action)) return deployCommand(env, io, host, action, checked.value);
   const refused = refusal(setup, host, action);
   if (refused) {
     io.err(`error: ${refused}`);
@@ -70,46 +68,12 @@ export async function rebuildCommand(env: Environment, io: Io, host: string, act
   return followHere(setup, run, io);
 }
 
-/** --confirm-timeout and --build-host checked; false after saying what is wrong. */
-function remoteOptions(io: Io, options: RebuildOptions): { confirmTimeout?: number; buildHost?: string } | false {
-  const out: { confirmTimeout?: number; buildHost?: string } = {};
-  if (options.confirmTimeout !== undefined) {
-    const n = parseConfirmTimeout(options.confirmTimeout);
-    if (n === null) {
-      io.err(`error: --confirm-timeout takes whole seconds from 0 (off) to ${MAX_CONFIRM_TIMEOUT}, not "${options.confirmTimeout}"`);
-      return false;
-    }
-    out.confirmTimeout = n;
-  }
-  if (options.buildHost !== undefined) {
-    if (!isBuildHost(options.buildHost)) {
-      io.err(`error: --build-host takes an ssh destination (user@host or an ssh alias, no port), not "${options.buildHost}"`);
-      return false;
-    }
-    out.buildHost = options.buildHost;
-  }
-  return out;
-}
-
 /** Build here (or on the build host), copy, activate on HOST under its own supervisor, confirm. */
-async function deployCommand(env: Environment, io: Io, host: string, action: ActivationAction, options: { confirmTimeout?: number; buildHost?: string }): Promise<number> {
+async function deployCommand(env: Environment, io: Io, host: string, action: ActivationAction, options: DeployOptions): Promise<number> {
   const setup = env.rebuild;
-  // the demo reads no preferences: its setup says how long its hosts wait
-  const prefs = setup.confirmTimeout !== undefined ? { confirmTimeout: setup.confirmTimeout, buildHost: null } : remotePrefs(host);
   const ready = await remoteReady(env, io, host, action);
   if (!ready.ok) return 1;
-  const request: DeployRequest = {
-    kind: 'deploy',
-    host,
-    action,
-    confirmTimeout: options.confirmTimeout ?? prefs.confirmTimeout,
-    elevation: ready.elevation,
-    profile: DEFAULT_PROFILE,
-    flakeDir: setup.flakeDir,
-    buildHost: options.buildHost ?? prefs.buildHost,
-    executable: setup.executable,
-    extraFlags: setup.extraFlags,
-  };
+  const request = deployRequestOf({ host, action, elevation: ready.elevation }, setup, options, deployPrefs(setup, host));
   for (const line of protectionLines(request)) io.err(line);
   let password = ready.password;
   const run = await startRemoteRun(setup, request, password);
@@ -135,6 +99,11 @@ export function remotePrefs(host: string): { confirmTimeout: number; buildHost: 
   } catch {
     return { confirmTimeout: DEFAULT_CONFIRM_TIMEOUT, buildHost: null };
   }
+}
+
+/** The preferences of a deploy to `host`; the demo reads none: its setup says how long its hosts wait. */
+export function deployPrefs(setup: RebuildSetup, host: string): { confirmTimeout: number; buildHost: string | null } {
+  return setup.confirmTimeout !== undefined ? { confirmTimeout: setup.confirmTimeout, buildHost: null } : remotePrefs(host);
 }
 
 /** The host answers, and how its activation gets root (the password asked here when sudo needs one). */

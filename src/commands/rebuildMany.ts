@@ -5,7 +5,7 @@
 // result, and a table closes. Exit 0 all ok, 4 none failed but some partial, 1 some failed
 // (named on stderr), 130 interrupted. One host goes the single-host way, with its output.
 import { type DeployProgress, type DeployResult, resultLabel, resultWords } from '../core/deployProgress.js';
-import { type DeployPhase, isBuildHost, MAX_CONFIRM_TIMEOUT, parseConfirmTimeout } from '../core/deployPlan.js';
+import { type DeployPhase, deployOptionsOf } from '../core/deployPlan.js';
 import { visibleText } from '../core/displayText.js';
 import { isValidHostName } from '../core/hosts.js';
 import { mapLimit } from '../core/limit.js';
@@ -123,8 +123,11 @@ export async function rebuildManyCommand(io: Io, hosts: readonly string[], actio
     return 2;
   }
   const remoteOnes = hosts.filter((h) => deps.isRemote(h, action));
-  const checked = checkRemoteOptions(io, options, action, remoteOnes.length > 0);
-  if (checked === null) return 2;
+  const checked = deployOptionsOf(options, remoteOnes.length > 0, `${action} on these hosts`);
+  if (!checked.ok) {
+    io.err(`error: ${checked.error}`);
+    return 2;
+  }
   const refused = hosts.map((h) => deps.refusal(h, action)).filter((r): r is string => r !== null);
   if (refused.length > 0) {
     for (const r of refused) io.err(`error: ${r}`);
@@ -134,7 +137,7 @@ export async function rebuildManyCommand(io: Io, hosts: readonly string[], actio
 
   // --- made ready: remote hosts answer (at once, up to the limit), passwords asked one host at a time ---
   const rows: Row[] = hosts.map((host) => ({ host, phase: null, result: null, runId: null, startedAt: null, endedAt: null }));
-  const prepared = await mapLimit(hosts, limit, (host) => deps.prepare(host, action, checked));
+  const prepared = await mapLimit(hosts, limit, (host) => deps.prepare(host, action, checked.value));
   const ready: Array<{ row: Row; prepared: Prepared; password?: string }> = [];
   for (const [i, row] of rows.entries()) {
     const p = prepared[i];
@@ -227,27 +230,3 @@ function cells(row: Row): string[] {
   return [row.host, row.result ? resultLabel(row.result.kind) : 'not started', row.phase ?? '-', row.runId ?? '-', duration];
 }
 
-/** --confirm-timeout and --build-host: only for deploys to other hosts; null after saying what is wrong. */
-function checkRemoteOptions(io: Io, options: ManyOptions, action: RebuildAction, anyRemote: boolean): { confirmTimeout?: number; buildHost?: string } | null {
-  if (!anyRemote && (options.confirmTimeout !== undefined || options.buildHost !== undefined)) {
-    io.err(`error: --confirm-timeout and --build-host are for deploying switch, boot or test to another host, not ${action} on these hosts`);
-    return null;
-  }
-  const out: { confirmTimeout?: number; buildHost?: string } = {};
-  if (options.confirmTimeout !== undefined) {
-    const n = parseConfirmTimeout(options.confirmTimeout);
-    if (n === null) {
-      io.err(`error: --confirm-timeout takes whole seconds from 0 (off) to ${MAX_CONFIRM_TIMEOUT}, not "${visibleText(options.confirmTimeout)}"`);
-      return null;
-    }
-    out.confirmTimeout = n;
-  }
-  if (options.buildHost !== undefined) {
-    if (!isBuildHost(options.buildHost)) {
-      io.err(`error: --build-host takes an ssh destination (user@host or an ssh alias, no port), not "${visibleText(options.buildHost)}"`);
-      return null;
-    }
-    out.buildHost = options.buildHost;
-  }
-  return out;
-}

@@ -1,6 +1,6 @@
 // The real ManyDeps of `rebuild H1 H2 …`: the flake's hosts, the preferences, remote hosts made
 // ready over the environment's SSH pool, runs started and followed as the single-host command does.
-import { type DeployRequest, DEFAULT_PROFILE } from '../core/deployPlan.js';
+import { deployRequestOf } from '../core/deployPlan.js';
 import { type DeployProgress, type DeployResult, deployProgressOf, endedDeployProgress, NO_PROGRESS, phaseOfStage } from '../core/deployProgress.js';
 import { isActivationAction } from '../core/generationOps.js';
 import { mergeHosts } from '../core/hosts.js';
@@ -13,7 +13,7 @@ import { probeElevation } from '../system/remote/deployElevation.js';
 import { cancelRun } from '../system/runLauncher.js';
 import { type RunInfo, runInfoAt } from '../system/runStore.js';
 import { summaryOf, trackRun } from '../system/runTracking.js';
-import { protectionLines, remotePrefs } from './rebuild.js';
+import { deployPrefs, protectionLines } from './rebuild.js';
 import { DEFAULT_PARALLEL, type ManyDeps, type StartedRun } from './rebuildMany.js';
 
 export function manyDeps(env: Environment): ManyDeps {
@@ -48,19 +48,7 @@ export function manyDeps(env: Environment): ManyDeps {
         const remote = await env.remoteHost(host);
         const probe = await probeElevation(remote.executor);
         if (!probe.ok) return { error: `cannot be reached: ${probe.error}` };
-        const prefs = remotePrefs(host);
-        const request: DeployRequest = {
-          kind: 'deploy',
-          host,
-          action,
-          confirmTimeout: options.confirmTimeout ?? prefs.confirmTimeout,
-          elevation: probe.elevation,
-          profile: DEFAULT_PROFILE,
-          flakeDir: setup.flakeDir,
-          buildHost: options.buildHost ?? prefs.buildHost,
-          executable: setup.executable,
-          extraFlags: setup.extraFlags,
-        };
+        const request = deployRequestOf({ host, action, elevation: probe.elevation }, setup, options, deployPrefs(setup, host));
         return {
           needsPassword: probe.elevation === 'password',
           notes: protectionLines(request),

@@ -1,26 +1,13 @@
 import { visibleText } from '../core/displayText.js';
-import { type FlakeToplevel, type HostRead, type LastRun, STATUS_HEADER, statusCells, statusRow } from '../core/fleetStatus.js';
+import { type FlakeToplevel, STATUS_HEADER, type StatusDeps, statusCells, statusRow } from '../core/fleetStatus.js';
 import { isValidHostName, mergeHosts } from '../core/hosts.js';
 import { mapLimit } from '../core/limit.js';
 import type { Host } from '../core/types.js';
+import type { Prefs } from '../core/prefsSchema.js';
+import { statusReaders } from '../services/statusReaders.js';
 import type { Environment } from '../system/context.js';
 import { type Io, printJson } from './io.js';
 import { table } from './table.js';
-
-/** What `status` reads through: the real wiring (statusWiring.ts) or a test's fakes. */
-export interface StatusDeps {
-  /** one host's facts and round trip; never throws */
-  readHost(host: Host): Promise<HostRead>;
-  /** the flake's toplevel per host (the hosts of its nixosConfigurations only); never throws */
-  flakeToplevels(names: readonly string[]): Promise<Map<string, FlakeToplevel>>;
-  /** the newest nixdeck run per host name */
-  lastRuns(): Promise<Map<string, LastRun>>;
-  /** hosts read at once */
-  limit: number;
-  /** closes the connections opened for the reads */
-  close(): Promise<void>;
-  now(): number;
-}
 
 export interface StatusRequest {
   hosts: readonly string[];
@@ -94,4 +81,9 @@ async function status(env: Environment, io: Io, request: StatusRequest, deps: St
   const unreachable = rows.filter((r) => !r.status.reachable);
   for (const r of unreachable) io.err(`${r.status.name}: unreachable: ${visibleText(r.status.error ?? '')}`);
   return unreachable.length > 0 ? 1 : 0;
+}
+
+/** `nixdeck status` with the real readers: this machine's files, each host over its ssh connection, nix for the flake. */
+export async function runStatus(env: Environment, io: Io, request: StatusRequest, prefs: Prefs): Promise<number> {
+  return statusCommand(env, io, request, statusReaders(env, prefs));
 }

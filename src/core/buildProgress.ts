@@ -28,15 +28,8 @@ import type {
 } from './progressSnapshot.js';
 import { Ring } from './ring.js';
 
-interface BuildRec {
-  id: string;
-  drvPath: string;
-  name: string;
-  pname: string;
-  text: string;
-  machine: string | null;
-  phase: string | null;
-  startedMs: number;
+/** A build as tracked: what a snapshot shows of a running one, and how it ended. */
+interface BuildRec extends Omit<RunningBuild, 'elapsedMs' | 'lastLine'> {
   stoppedMs: number | null;
   outcome: 'running' | BuildOutcome;
   /** named by an error message as failed */

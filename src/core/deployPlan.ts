@@ -7,8 +7,10 @@
 //               then the acknowledgement; without it the host rolls itself back)
 //   generation: activate generation N of the host's profile -> confirm, the same way
 import { isValidHostName } from './hosts.js';
-import { type ActivationAction, isActivationAction, isGenerationNumber } from './generationOps.js';
+import { type ActivationAction, isActivationAction, isGenerationNumber, requestJson } from './generationOps.js';
 import { isNormalAbsolutePath, isStorePath } from './storePath.js';
+import { visibleText } from './displayText.js';
+import type { Result } from './result.js';
 
 /** How the host supervisor gets root: it is root, `sudo -n`, or `sudo -S` with the password. */
 export type Elevation = 'root' | 'sudo' | 'password';
@@ -72,6 +74,56 @@ export function isBuildHost(value: string): boolean {
   return /^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) && value.length <= 255;
 }
 
+/** A deploy's --confirm-timeout and --build-host, checked. */
+export interface DeployOptions {
+  confirmTimeout?: number;
+  buildHost?: string;
+}
+
+/**
+ * --confirm-timeout and --build-host as given on the command line: only for a deploy to another
+ * host (`remote`), else the error names `what` (`switch on hq`) was asked for instead.
+ */
+export function deployOptionsOf(given: { confirmTimeout?: string; buildHost?: string }, remote: boolean, what: string): Result<DeployOptions> {
+  if (given.confirmTimeout === undefined && given.buildHost === undefined) return { ok: true, value: {} };
+  if (!remote) return { ok: false, error: `--confirm-timeout and --build-host are for deploying switch, boot or test to another host, not ${what}` };
+  const out: DeployOptions = {};
+  if (given.confirmTimeout !== undefined) {
+    const n = parseConfirmTimeout(given.confirmTimeout);
+    if (n === null) return { ok: false, error: `--confirm-timeout takes whole seconds from 0 (off) to ${MAX_CONFIRM_TIMEOUT}, not "${visibleText(given.confirmTimeout)}"` };
+    out.confirmTimeout = n;
+  }
+  if (given.buildHost !== undefined) {
+    if (!isBuildHost(given.buildHost)) return { ok: false, error: `--build-host takes an ssh destination (user@host or an ssh alias, no port), not "${visibleText(given.buildHost)}"` };
+    out.buildHost = given.buildHost;
+  }
+  return { ok: true, value: out };
+}
+
+/**
+ * The request of a deploy to `host`: the options given, else the host's preferences (`prefs`);
+ * the flake, nixos-rebuild and its flags from the rebuild setup.
+ */
+export function deployRequestOf(
+  target: { host: string; action: ActivationAction; elevation: Elevation },
+  setup: { flakeDir: string; executable: string[]; extraFlags: string[] },
+  given: DeployOptions,
+  prefs: { confirmTimeout: number; buildHost: string | null },
+): DeployRequest {
+  return {
+    kind: 'deploy',
+    host: target.host,
+    action: target.action,
+    confirmTimeout: given.confirmTimeout ?? prefs.confirmTimeout,
+    elevation: target.elevation,
+    profile: DEFAULT_PROFILE,
+    flakeDir: setup.flakeDir,
+    buildHost: given.buildHost ?? prefs.buildHost,
+    executable: setup.executable,
+    extraFlags: setup.extraFlags,
+  };
+}
+
 function words(value: unknown, what: string): string[] {
   if (!Array.isArray(value) || !value.every((w) => typeof w === 'string' && !w.includes('\0'))) throw new RemoteRequestError(`"${what}" must be a list of words`);
   return value as string[];
@@ -104,13 +156,7 @@ export function validateRemoteRequest(value: unknown): RemoteRequest {
 }
 
 export function parseRemoteRequest(json: string): RemoteRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new RemoteRequestError('the request is not valid JSON');
-  }
-  return validateRemoteRequest(value);
+  return validateRemoteRequest(requestJson(json, RemoteRequestError));
 }
 
 /** The build: `nixos-rebuild build --flake F#h [--build-host B] …flags --log-format internal-json -v`; the result link lands in the cwd. */

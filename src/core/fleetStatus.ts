@@ -2,7 +2,7 @@
 // toplevel for it and the last nixdeck run on it. Pure: the command and the console view both
 // build their rows here.
 import type { BootPaths, HostStatusFacts } from './hostFacts.js';
-import type { GenerationLinkFacts } from './types.js';
+import type { GenerationLinkFacts, Host } from './types.js';
 
 export const DRIFTS = ['up-to-date', 'outdated', 'pending-reboot', 'unknown'] as const;
 export type Drift = (typeof DRIFTS)[number];
@@ -191,4 +191,19 @@ export function statusCells(row: StatusRow, nowMs: number): string[] {
   const ended = s.lastRun?.ended ? Date.parse(s.lastRun.ended) : Number.NaN;
   const last = s.lastRun === null ? '-' : `${s.lastRun.action} ${s.lastRun.result}${Number.isFinite(ended) ? ` ${shortAge(nowMs - ended)} ago` : ''}`;
   return [s.name, reach, running, reboot, s.drift, failed, uptime, last];
+}
+
+/** What `nixdeck status` and the Fleet view read through: services/statusReaders.ts, or a test's fakes. */
+export interface StatusDeps {
+  /** one host's facts and round trip; never throws */
+  readHost(host: Host): Promise<HostRead>;
+  /** the flake's toplevel per host (the hosts of its nixosConfigurations only); never throws */
+  flakeToplevels(names: readonly string[]): Promise<Map<string, FlakeToplevel>>;
+  /** the newest nixdeck run per host name */
+  lastRuns(): Promise<Map<string, LastRun>>;
+  /** hosts read at once */
+  limit: number;
+  /** closes the connections opened for the reads */
+  close(): Promise<void>;
+  now(): number;
 }

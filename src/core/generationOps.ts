@@ -13,6 +13,7 @@ import type { PrunePlan } from './keepPolicy.js';
 import type { SudoMode } from './rebuildCommand.js';
 import { isNormalAbsolutePath, isStorePath } from './storePath.js';
 import type { Generation } from './types.js';
+import type { Failure } from './result.js';
 
 export const ACTIVATION_ACTIONS = ['switch', 'boot', 'test'] as const;
 export type ActivationAction = (typeof ACTIVATION_ACTIONS)[number];
@@ -82,14 +83,17 @@ export function validateStepRequest(value: unknown): StepRequest {
   throw new StepRequestError('"kind" must be activate or delete');
 }
 
-export function parseStepRequest(json: string): StepRequest {
-  let value: unknown;
+/** A step runner's request argument as JSON; `BadRequest` (the runner's error class) when it is not JSON. */
+export function requestJson(json: string, BadRequest: new (message: string) => Error): unknown {
   try {
-    value = JSON.parse(json);
+    return JSON.parse(json) as unknown;
   } catch {
-    throw new StepRequestError('the request is not valid JSON');
+    throw new BadRequest('the request is not valid JSON');
   }
-  return validateStepRequest(value);
+}
+
+export function parseStepRequest(json: string): StepRequest {
+  return validateStepRequest(requestJson(json, StepRequestError));
 }
 
 export interface PlannedCommand {
@@ -127,7 +131,7 @@ export function withSudo(argv: readonly string[], sudo: SudoMode, isRoot: boolea
   return { argv: ['sudo', '-n', '--', ...argv], needsPassword: false };
 }
 
-export type TargetChoice = { ok: true; target: Generation; current: Generation | null } | { ok: false; message: string };
+export type TargetChoice = { ok: true; target: Generation; current: Generation | null } | Failure;
 
 /**
  * The generation to switch to: `to` when given (it must exist and still be in the store), else the
@@ -140,15 +144,15 @@ export function chooseTarget(generations: readonly Generation[], to: number | un
     target = generations.find((g) => g.generation === to);
     if (!target) {
       const numbers = [...generations].map((g) => g.generation).sort((a, b) => a - b);
-      return { ok: false, message: `generation ${to} does not exist (this profile has ${numbers.join(', ') || 'none'})` };
+      return { ok: false, error: `generation ${to} does not exist (this profile has ${numbers.join(', ') || 'none'})` };
     }
   } else {
-    if (!current) return { ok: false, message: 'the profile has no current generation, so there is no previous one; pick one with --to N' };
+    if (!current) return { ok: false, error: 'the profile has no current generation, so there is no previous one; pick one with --to N' };
     target = [...generations].filter((g) => g.generation < current.generation).sort((a, b) => b.generation - a.generation)[0];
-    if (!target) return { ok: false, message: `no generation older than the current one (${current.generation}) exists` };
+    if (!target) return { ok: false, error: `no generation older than the current one (${current.generation}) exists` };
   }
-  if (target.status === 'dangling') return { ok: false, message: `generation ${target.generation}'s system is no longer in the store (garbage-collected), so it cannot be activated` };
-  if (target.status === 'unreadable') return { ok: false, message: `generation ${target.generation} cannot be read${target.problem ? ` (${target.problem})` : ''}` };
+  if (target.status === 'dangling') return { ok: false, error: `generation ${target.generation}'s system is no longer in the store (garbage-collected), so it cannot be activated` };
+  if (target.status === 'unreadable') return { ok: false, error: `generation ${target.generation} cannot be read${target.problem ? ` (${target.problem})` : ''}` };
   return { ok: true, target, current };
 }
 

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PROFILE, parseRemoteRequest, type RemoteRequest, RemoteRequestError } from '../core/deployPlan.js';
 import { runRemoteRequest, type LocalStep } from '../system/remote/deploySteps.js';
 import { SYSTEM_PROFILE } from '../system/profileReader.js';
+import { stepRunnerRequest } from '../system/stepRunnerRequest.js';
 import { demoRootOf } from './demoGenerations.js';
 import { demoFlakeToplevel, storyOf, writeNewSystem } from './demoHosts.js';
 import { demoRebuildMain } from './demoRebuild.js';
@@ -88,20 +89,6 @@ export async function runDemoRequest(request: RemoteRequest, options: DemoDeploy
 }
 
 export async function demoDeployMain(args: readonly string[]): Promise<number> {
-  if (args.length !== 1 || args[0] === undefined) {
-    process.stderr.write('usage: __demo-deploy REQUEST_JSON\n');
-    return 2;
-  }
-  let request: RemoteRequest;
-  try {
-    request = parseRemoteRequest(args[0]);
-  } catch (error) {
-    if (error instanceof RemoteRequestError) {
-      process.stderr.write(`error: bad request: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  process.on('SIGHUP', () => {});
-  return runDemoRequest(request);
+  const start = stepRunnerRequest('__demo-deploy', args, parseRemoteRequest, RemoteRequestError);
+  return start.ok ? runDemoRequest(start.request) : start.exitCode;
 }

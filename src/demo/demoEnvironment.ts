@@ -122,15 +122,15 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
     evalFlakeHosts: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, names: fleet.hostNames }), evalDelayMs)),
     async readGenerations(host) {
       const root = fleet.hostRoots[host.name];
-      if (!root) return { ok: false, message: `${host.name} is not part of the demo fleet` };
+      if (!root) return { ok: false, error: `${host.name} is not part of the demo fleet` };
       try {
         await fleet.hostReady(host.name);
       } catch (error) {
-        return { ok: false, message: `the demo could not write ${host.name}: ${(error as Error).message}` };
+        return { ok: false, error: `the demo could not write ${host.name}: ${(error as Error).message}` };
       }
       const unreachable = host.name === fleet.localHost ? null : storyOf(host.name).unreachable;
       if (unreachable !== null) {
-        return { ok: false, message: `${host.name}: ${unreachable}`, hint: `R reads it again; in the demo ${host.name} always refuses (it stands for a host whose sshd is down)` };
+        return { ok: false, error: `${host.name}: ${unreachable}`, hint: `R reads it again; in the demo ${host.name} always refuses (it stands for a host whose sshd is down)` };
       }
       const read = await readLocalGenerations(root);
       // the other hosts are the demo's stand-ins for remote hosts: said beside their names

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ActivateRequest, type DeleteRequest, generationLink, parseStepRequest, StepRequestError } from '../core/generationOps.js';
 import { currentGenerationOf } from '../system/activate.js';
+import { stepRunnerRequest } from '../system/stepRunnerRequest.js';
 
 const MIB = 1024 * 1024;
 const KIB = 1024;
@@ -243,7 +244,7 @@ export function demoRootOf(profile: string): string | null {
 }
 
 /** Point `link` at `target`, replacing it in one rename. */
-function relink(link: string, target: string): void {
+export function relink(link: string, target: string): void {
   const temp = `${link}.nixdeck-${process.pid}`;
   try {
     unlinkSync(temp);
@@ -265,6 +266,21 @@ const UNITS = {
   restart: 'nginx.service, tailscaled.service',
   start: 'restic-backups-home.timer',
 };
+
+/** What switch-to-configuration prints for an action (the demo's stand-in). */
+export function activationLines(action: string): string[] {
+  if (action === 'boot') return ['updating systemd-boot entries...'];
+  return [
+    ...(action === 'switch' ? ['updating systemd-boot entries...'] : []),
+    `stopping the following units: ${UNITS.stop}`,
+    'activating the configuration...',
+    'setting up /etc...',
+    'reloading user units for alice...',
+    'restarting sysinit-reactivation.target',
+    `restarting the following units: ${UNITS.restart}`,
+    `starting the following units: ${UNITS.start}`,
+  ];
+}
 
 async function demoActivate(request: ActivateRequest, options: Required<DemoStepOptions>): Promise<number> {
   const { say, speed } = options;
@@ -293,19 +309,7 @@ async function demoActivate(request: ActivateRequest, options: Required<DemoStep
   const stc = action === 'test' ? `${link}/bin/switch-to-configuration` : `${profile}/bin/switch-to-configuration`;
   say(`nixdeck: $ ${stc} ${action}`);
   await pace(300);
-  const steps =
-    action === 'boot'
-      ? ['updating systemd-boot entries...', `installing ${path.basename(target)} as the default boot entry`]
-      : [
-          ...(action === 'switch' ? ['updating systemd-boot entries...'] : []),
-          `stopping the following units: ${UNITS.stop}`,
-          'activating the configuration...',
-          'setting up /etc...',
-          'reloading user units for alice...',
-          'restarting sysinit-reactivation.target',
-          `restarting the following units: ${UNITS.restart}`,
-          `starting the following units: ${UNITS.start}`,
-        ];
+  const steps = [...activationLines(action), ...(action === 'boot' ? [`installing ${path.basename(target)} as the default boot entry`] : [])];
   for (const line of steps) {
     await pace(300);
     say(line);
@@ -356,24 +360,14 @@ function isLink(p: string): boolean {
 
 /** `nixdeck __demo-activate <json>`: the demo's step runner, its lines on standard error. */
 export async function demoActivateMain(args: readonly string[]): Promise<number> {
-  if (args.length !== 1 || args[0] === undefined) {
-    process.stderr.write('usage: __demo-activate REQUEST_JSON\n');
-    return 2;
-  }
+  const start = stepRunnerRequest('__demo-activate', args, parseStepRequest, StepRequestError);
+  if (!start.ok) return start.exitCode;
   const options: Required<DemoStepOptions> = {
     say: (line) => process.stderr.write(`${line}\n`),
     speed: Number(process.env.NIXDECK_DEMO_SPEED ?? 1),
   };
-  try {
-    const request = parseStepRequest(args[0]);
-    return request.kind === 'activate' ? await demoActivate(request, options) : demoDelete(request, options.say);
-  } catch (error) {
-    if (error instanceof StepRequestError) {
-      process.stderr.write(`error: bad request: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const { request } = start;
+  return request.kind === 'activate' ? demoActivate(request, options) : demoDelete(request, options.say);
 }
 
 /** For tests: carry out an activation in this process. */

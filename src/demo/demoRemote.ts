@@ -5,14 +5,14 @@
 // (moving run/current-system), wait for the acknowledgement, and roll back without it. Its log
 // has the script's lines, so the real deploy steps (deploySteps.ts) follow it unchanged.
 // Only folders inside a nixdeck demo folder are touched.
-import { existsSync, readdirSync, readlinkSync, realpathSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, realpathSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PROFILE, type HostResultStatus } from '../core/deployPlan.js';
 import type { ExecResult, Executor } from '../system/executor.js';
 import type { Reach, RemoteHost } from '../system/remote/remoteHost.js';
 import { SYSTEM_PROFILE } from '../system/profileReader.js';
-import { demoRootOf } from './demoGenerations.js';
+import { activationLines, demoRootOf, relink } from './demoGenerations.js';
 import { newSystemPath, storyOf } from './demoHosts.js';
 
 export interface DemoRemoteOptions {
@@ -27,45 +27,12 @@ interface Supervised {
   result: { status: HostResultStatus; code: number; message: string } | null;
 }
 
-const UNITS = {
-  stop: 'restic-backups-home.timer',
-  restart: 'nginx.service, tailscaled.service',
-  start: 'restic-backups-home.timer',
-};
-
-/** What switch-to-configuration prints for an action. */
-export function activationLines(action: string): string[] {
-  if (action === 'boot') return ['updating systemd-boot entries...'];
-  return [
-    ...(action === 'switch' ? ['updating systemd-boot entries...'] : []),
-    `stopping the following units: ${UNITS.stop}`,
-    'activating the configuration...',
-    'setting up /etc...',
-    'reloading user units for alice...',
-    'restarting sysinit-reactivation.target',
-    `restarting the following units: ${UNITS.restart}`,
-    `starting the following units: ${UNITS.start}`,
-  ];
-}
-
 function resolved(p: string): string | null {
   try {
     return realpathSync(p);
   } catch {
     return null;
   }
-}
-
-/** Point `link` at `target`, replacing it in one rename. */
-function relink(link: string, target: string): void {
-  const temp = `${link}.nixdeck-${process.pid}`;
-  try {
-    unlinkSync(temp);
-  } catch {
-    // no leftover
-  }
-  symlinkSync(target, temp);
-  renameSync(temp, link);
 }
 
 function generationNumbers(profile: string): number[] {

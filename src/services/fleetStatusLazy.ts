@@ -7,7 +7,7 @@ import { lazy } from './lazy.js';
 
 /** `close()` ends the connections the reads opened (nothing when the view was never opened). */
 export function lazyFleetStatus(env: Environment, prefs: Prefs): FleetStatusService & { close(): Promise<void> } {
-  const readers = lazy(() => import('../commands/statusWiring.js').then((m) => m.statusReaders(env, prefs)));
+  const readers = lazy(() => import('./statusReaders.js').then((m) => m.statusReaders(env, prefs)));
   const service = lazy(async () => (await import('./fleetStatus.js')).createFleetStatusService(await readers.get()));
   return {
     read: service.method('read'),

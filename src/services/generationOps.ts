@@ -14,10 +14,13 @@ import { parseDiffClosures } from '../core/closureDiff.js';
 import { type ActivateRequest, bootRefreshFor, type DeleteRequest, type StepRequest, withSudo } from '../core/generationOps.js';
 import type { SudoMode } from '../core/rebuildCommand.js';
 import { isNormalAbsolutePath, isStorePath } from '../core/storePath.js';
-import type { FreedSpace, GenerationOps, OpResult } from '../state/generations.js';
+import type { FreedSpace, GenerationOps } from '../core/generationService.js';
+import type { StartResult } from '../core/runsService.js';
+import type { Result } from '../core/result.js';
 import { storyOf } from '../demo/demoHosts.js';
 import { closureSizes, diffClosures, estimateFreed } from '../system/closures.js';
 import type { Environment } from '../system/context.js';
+import type { CommandRunner } from '../system/exec.js';
 import { type Executor, localExecutor, runnerOf } from '../system/executor.js';
 import { type RebuildSetup, selfCommand, startRemoteRun, sudoModeFor } from '../system/rebuilds.js';
 import { DEFAULT_CONFIRM_TIMEOUT, DEFAULT_PROFILE, type Elevation, type GenerationRequest } from '../core/deployPlan.js';
@@ -56,6 +59,49 @@ export function runningAndBooted(root: string): string[] {
   });
 }
 
+const passwordMissing = (host: string): string => `sudo needs a password to change the generations of ${host}`;
+
+/**
+ * The closure reads of a host whose nix `runner` reaches: diffs, sizes and the space a delete
+ * frees (its running and booted systems always kept). A host other than the service's own gets
+ * `refusalFor`'s reason.
+ */
+function nixClosureReads(
+  runner: CommandRunner,
+  refusalFor: (host: string) => string | null,
+  runningAndBootedOfHost: () => Promise<string[]>,
+): Pick<GenerationOps, 'diff' | 'closureSizes' | 'estimateFreed'> {
+  return {
+    async diff(host, from, to) {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, error: refused };
+      const result = await diffClosures(runner, from, to);
+      return result.ok ? { ok: true, value: result.value.diff } : result;
+    },
+    async closureSizes(host, paths) {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, error: refused };
+      const result = await closureSizes(runner, paths);
+      return result.ok ? { ok: true, value: Object.fromEntries(result.value) } : result;
+    },
+    async estimateFreed(host, deleted, kept): Promise<Result<FreedSpace>> {
+      const refused = refusalFor(host);
+      if (refused) return { ok: false, error: refused };
+      return estimateFreed(runner, deleted, [...kept, ...(await runningAndBootedOfHost())]);
+    },
+  };
+}
+
+/** A switch/boot/test of a remote host to one of its generations: a detached run under the host's supervisor, like a deploy. */
+async function startRemoteGeneration(setup: RebuildSetup, request: Omit<GenerationRequest, 'kind'>, password?: string): Promise<StartResult> {
+  try {
+    const run = await startRemoteRun(setup, { kind: 'generation', ...request }, password);
+    return { ok: true, id: run.id };
+  } catch (error) {
+    return { ok: false, error: messageOf(error) };
+  }
+}
+
 /** The boot refresh of a delete under `root`, and the warning when there is none. */
 export function bootRefreshUnder(root: string): { bootRefresh: string | null; warning: string | null } {
   const candidate = path.join(root, 'run/current-system/bin/switch-to-configuration');
@@ -82,8 +128,7 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
   const profile = profileOf(env, own, false);
   const isRoot = setup.isRoot || !setup.needsRoot;
   const refusalFor = (host: string): string | null => (host === own ? null : notReachableYet(host, env.hostname));
-  const password = (host: string, sudo: SudoMode, given: string | undefined): string | null =>
-    sudo === 'password' && given === undefined ? `sudo needs a password to change the generations of ${host}` : null;
+  const password = (host: string, sudo: SudoMode, given: string | undefined): string | null => (sudo === 'password' && given === undefined ? passwordMissing(host) : null);
 
   return {
     refusal: (host) => (host.local ? null : refusalFor(host.name)),
@@ -93,23 +138,7 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
       const running = resolved(path.join(env.root, 'run/current-system'));
       return isStorePath(running) ? running : null;
     },
-    async diff(host, from, to) {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      const result = await diffClosures(runner, from, to);
-      return result.ok ? { ok: true, value: result.value.diff } : result;
-    },
-    async closureSizes(host, paths) {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      const result = await closureSizes(runner, paths);
-      return result.ok ? { ok: true, value: Object.fromEntries(result.value) } : result;
-    },
-    async estimateFreed(host, deleted, kept): Promise<OpResult<FreedSpace>> {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      return estimateFreed(runner, deleted, [...kept, ...runningAndBooted(env.root)]);
-    },
+    ...nixClosureReads(runner, refusalFor, async () => runningAndBooted(env.root)),
     async needsPassword(host, op) {
       if (refusalFor(host)) return false;
       return (await sudoModeFor(setup, op === 'delete' ? 'boot' : 'switch')) === 'password';
@@ -141,13 +170,13 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
     },
     async deleteGenerations({ host, generations, password: given, onLine }) {
       const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
+      if (refused) return { ok: false, error: refused };
       const { bootRefresh, warning } = bootRefreshUnder(env.root);
       const request: DeleteRequest = { kind: 'delete', profile, generations: [...generations].sort((a, b) => a - b), bootRefresh };
       try {
         const sudo = await sudoModeFor(setup, 'boot');
         const missing = password(host, sudo, given);
-        if (missing) return { ok: false, message: missing };
+        if (missing) return { ok: false, error: missing };
         const lines = warning ? [warning] : [];
         // never in this process: nix-env's and switch-to-configuration's output would land on the console's screen
         const { argv, needsPassword } = withSudo([...stepRunner, JSON.stringify(request)], sudo, isRoot);
@@ -155,9 +184,9 @@ export function createGenerationOps(env: Environment, options: GenerationOpsOpti
         lines.push(...`${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.trim() !== ''));
         if (result.spawnError) lines.push(`error: ${result.spawnError}`);
         for (const line of lines) onLine?.(line);
-        return result.code === 0 && !result.spawnError ? { ok: true, value: { lines } } : { ok: false, message: failureOf(lines, result.code) };
+        return result.code === 0 && !result.spawnError ? { ok: true, value: { lines } } : { ok: false, error: failureOf(lines, result.code) };
       } catch (error) {
-        return { ok: false, message: messageOf(error) };
+        return { ok: false, error: messageOf(error) };
       }
     },
   };
@@ -184,6 +213,15 @@ export function createRemoteGenerationOps(env: Environment, options: RemoteGener
   const refusalFor = (host: string): string | null => (host === own ? null : `these operations are for ${own}, not ${host}`);
   let elevation: Promise<{ ok: true; elevation: Elevation } | { ok: false; error: string }> | null = null;
   const elevationOf = () => (elevation ??= probeElevation(executor));
+  /** how a change of the host's generations gets root, or why it cannot start */
+  const elevationFor = async (host: string, password: string | undefined): Promise<Result<Elevation>> => {
+    const refused = refusalFor(host);
+    if (refused) return { ok: false, error: refused };
+    const e = await elevationOf();
+    if (!e.ok) return { ok: false, error: `${host} cannot be reached: ${e.error}` };
+    if (e.elevation === 'password' && password === undefined) return { ok: false, error: passwordMissing(host) };
+    return { ok: true, value: e.elevation };
+  };
   const resolvedOnHost = async (paths: readonly string[]): Promise<string[]> => {
     const r = await executor.run(['readlink', '-f', ...paths], { timeoutMs: 30_000 });
     return r.stdout.split('\n').filter((p) => isStorePath(p));
@@ -195,57 +233,23 @@ export function createRemoteGenerationOps(env: Environment, options: RemoteGener
       if (refusalFor(host)) return null;
       return (await resolvedOnHost(['/run/current-system']))[0] ?? null;
     },
-    async diff(host, from, to) {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      const result = await diffClosures(runner, from, to);
-      return result.ok ? { ok: true, value: result.value.diff } : result;
-    },
-    async closureSizes(host, paths) {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      const result = await closureSizes(runner, paths);
-      return result.ok ? { ok: true, value: Object.fromEntries(result.value) } : result;
-    },
-    async estimateFreed(host, deleted, kept): Promise<OpResult<FreedSpace>> {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      return estimateFreed(runner, deleted, [...kept, ...(await resolvedOnHost(['/run/current-system', '/run/booted-system']))]);
-    },
+    ...nixClosureReads(runner, refusalFor, () => resolvedOnHost(['/run/current-system', '/run/booted-system'])),
     async needsPassword(host) {
       if (refusalFor(host)) return false;
       const e = await elevationOf();
       return e.ok && e.elevation === 'password';
     },
     async activate({ host, generation, action, password }) {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, error: refused };
-      const e = await elevationOf();
-      if (!e.ok) return { ok: false, error: `${host} cannot be reached: ${e.error}` };
-      if (e.elevation === 'password' && password === undefined) return { ok: false, error: `sudo needs a password to change the generations of ${host}` };
-      const request: GenerationRequest = {
-        kind: 'generation',
-        host,
-        generation,
-        action,
-        confirmTimeout: options.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT,
-        elevation: e.elevation,
-        profile,
-      };
-      try {
-        const run = await startRemoteRun(setup, request, password);
-        return { ok: true, id: run.id };
-      } catch (error) {
-        return { ok: false, error: messageOf(error) };
-      }
+      const e = await elevationFor(host, password);
+      if (!e.ok) return e;
+      const request = { host, generation, action, confirmTimeout: options.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT, elevation: e.value, profile };
+      return startRemoteGeneration(setup, request, password);
     },
     async deleteGenerations({ host, generations, password, onLine }) {
-      const refused = refusalFor(host);
-      if (refused) return { ok: false, message: refused };
-      const e = await elevationOf();
-      if (!e.ok) return { ok: false, message: `${host} cannot be reached: ${e.error}` };
-      if (e.elevation === 'password' && password === undefined) return { ok: false, message: `sudo needs a password to change the generations of ${host}` };
-      const sudo = e.elevation === 'root' ? 'none' : e.elevation === 'sudo' ? 'nopasswd' : 'password';
+      const e = await elevationFor(host, password);
+      if (!e.ok) return e;
+      const elevation = e.value;
+      const sudo = elevation === 'root' ? 'none' : elevation === 'sudo' ? 'nopasswd' : 'password';
       const sorted = [...generations].sort((a, b) => a - b);
       const lines: string[] = [];
       const say = (line: string): void => {
@@ -253,7 +257,7 @@ export function createRemoteGenerationOps(env: Environment, options: RemoteGener
         onLine?.(line);
       };
       const runElevated = async (argv: string[]): Promise<boolean> => {
-        const { argv: full, needsPassword } = withSudo(argv, sudo, e.elevation === 'root');
+        const { argv: full, needsPassword } = withSudo(argv, sudo, elevation === 'root');
         say(`${host}: $ ${argv.join(' ')}`);
         const r = await executor.run(full, { timeoutMs: DELETE_TIMEOUT_MS, ...(needsPassword && password !== undefined ? { input: `${password}\n` } : {}) });
         for (const l of `${r.stdout}\n${r.stderr}`.split('\n')) if (l.trim() !== '') say(l);
@@ -261,11 +265,11 @@ export function createRemoteGenerationOps(env: Environment, options: RemoteGener
         return r.code === 0 && !r.spawnError;
       };
       if (!(await runElevated(['nix-env', '-p', profile, '--delete-generations', ...sorted.map(String)]))) {
-        return { ok: false, message: failureOf(lines, undefined) };
+        return { ok: false, error: failureOf(lines, undefined) };
       }
       say(`nixdeck: deleted generation${sorted.length === 1 ? '' : 's'} ${sorted.join(', ')} of ${host}`);
       if (!(await runElevated(['/run/current-system/bin/switch-to-configuration', 'boot']))) {
-        return { ok: false, message: `the generations were deleted, but refreshing the boot menu of ${host} failed; it may still list them until the next switch or boot` };
+        return { ok: false, error: `the generations were deleted, but refreshing the boot menu of ${host} failed; it may still list them until the next switch or boot` };
       }
       say('nixdeck: boot menu refreshed');
       return { ok: true, value: { lines } };
@@ -303,8 +307,8 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     async diff(_host, from, to) {
       const { demoDiffText } = await demo;
       const [a, b] = await toplevels([from, to]);
-      if (!a) return { ok: false, message: unknown(from) };
-      if (!b) return { ok: false, message: unknown(to) };
+      if (!a) return { ok: false, error: unknown(from) };
+      if (!b) return { ok: false, error: unknown(to) };
       return { ok: true, value: parseDiffClosures(demoDiffText(a, b)) };
     },
     async closureSizes(_host, paths) {
@@ -327,21 +331,8 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
       const refused = unreachable(host);
       if (refused) return { ok: false, error: refused };
       if (host !== env.hostname) {
-        const remote: GenerationRequest = {
-          kind: 'generation',
-          host,
-          generation,
-          action,
-          confirmTimeout: setup.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT,
-          elevation: 'root',
-          profile: demoProfile(host),
-        };
-        try {
-          const run = await startRemoteRun({ ...setup, deployRunner: setup.deployRunner ?? selfCommand('__demo-deploy') }, remote);
-          return { ok: true, id: run.id };
-        } catch (error) {
-          return { ok: false, error: messageOf(error) };
-        }
+        const remote = { host, generation, action, confirmTimeout: setup.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT, elevation: 'root' as const, profile: demoProfile(host) };
+        return startRemoteGeneration({ ...setup, deployRunner: setup.deployRunner ?? selfCommand('__demo-deploy') }, remote);
       }
       const request: StepRequest = { kind: 'activate', profile: demoProfile(host), generation, action };
       try {
@@ -360,7 +351,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
     },
     async deleteGenerations({ host, generations, onLine }) {
       const refused = unreachable(host);
-      if (refused) return { ok: false, message: refused };
+      if (refused) return { ok: false, error: refused };
       const { demoDelete } = await demo;
       const lines: string[] = [];
       const request: DeleteRequest = {
@@ -373,7 +364,7 @@ export function createDemoGenerationOps(env: Environment, stepRunner: readonly s
         lines.push(line);
         onLine?.(line);
       });
-      return code === 0 ? { ok: true, value: { lines } } : { ok: false, message: failureOf(lines, code) };
+      return code === 0 ? { ok: true, value: { lines } } : { ok: false, error: failureOf(lines, code) };
     },
   };
 }

@@ -2,7 +2,7 @@
 // (`sudo -S -p '' true`, the password on standard input) and, when accepted, kept in memory
 // for that host until the console quits. Never on a command line, in a log or in a file.
 import type { Elevation } from '../core/deployPlan.js';
-import type { PasswordCheck } from '../state/runs.js';
+import type { PasswordCheck } from '../core/runsService.js';
 import { probeElevation } from '../system/remote/deployElevation.js';
 import type { RemoteHost } from '../system/remote/remoteHost.js';
 import { passwordProblem, sudoInput, sudoRefusedPassword, sudoWithPassword } from '../system/ssh/elevation.js';

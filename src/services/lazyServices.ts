@@ -4,8 +4,8 @@
 import { DEFAULT_CONFIRM_TIMEOUT, DEFAULT_PROFILE, isBuildHost } from '../core/deployPlan.js';
 import { notReachableYet } from '../core/hosts.js';
 import type { Prefs } from '../core/prefsSchema.js';
-import type { GenerationOps } from '../state/generations.js';
-import type { RunsService } from '../state/runs.js';
+import type { GenerationOps } from '../core/generationService.js';
+import type { RunsService } from '../core/runsService.js';
 import type { Environment } from '../system/context.js';
 import { HostPasswords } from './hostPasswords.js';
 import { lazy } from './lazy.js';

@@ -6,7 +6,7 @@ import { type DeployProgress, endedDeployProgress, NO_PROGRESS, nextDeployProgre
 import { estimateRemaining, transferOf } from '../core/eta.js';
 import { isActivationAction } from '../core/generationOps.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
-import type { RemotePlan, RunCheck, RunPhase, RunsService, RunView } from '../state/runs.js';
+import type { RemotePlan, RunCheck, RunPhase, RunsService, RunView } from '../core/runsService.js';
 import type { HostPasswords } from './hostPasswords.js';
 import { type History, loadHistory, runKey } from '../system/history.js';
 import { cancelRun } from '../system/runLauncher.js';

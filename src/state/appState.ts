@@ -7,16 +7,16 @@ import type { RebuildAction } from '../core/rebuildCommand.js';
 import type { Generation, GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { TodoSnapshot } from '../system/todoFile.js';
 import type { FleetState } from './fleetSlice.js';
-import type { FreedSpace } from './generations.js';
+import type { FreedSpace } from '../core/generationService.js';
 import type { GroupState } from './group.js';
 import type { RemoteAbilities } from './hostRules.js';
 import type { ScreenLayout } from './layout.js';
-import type { RemotePlan, RunPhase, RunView } from './runs.js';
+import type { RemotePlan, RunPhase, RunView } from '../core/runsService.js';
 
 export type Loadable<T> =
   | { status: 'loading' }
   | { status: 'ok'; value: T }
-  | { status: 'error'; message: string; hint?: string };
+  | { status: 'error'; error: string; hint?: string };
 
 export interface ListPane<T> {
   cursor: number;

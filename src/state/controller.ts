@@ -16,7 +16,7 @@ import { setState, type SliceContext } from './slice.js';
 import { createStore, type Store } from './store.js';
 import { TodosSlice } from './todosSlice.js';
 
-export type { GenerationsResult, Services } from './services.js';
+export type { Services } from './services.js';
 
 export interface ControllerOptions {
   flakeDir: string;
@@ -188,7 +188,7 @@ export class Controller {
       setState(this.store, { flakeEval: { status: 'ok', value: result.names } });
     } else {
       this.lists.applyHosts(null);
-      setState(this.store, { flakeEval: { status: 'error', message: result.error, hint: result.hint } });
+      setState(this.store, { flakeEval: { status: 'error', error: result.error, hint: result.hint } });
     }
     await recentRuns;
   }

@@ -1,7 +1,7 @@
 // What the questions about deploying another host say: where it is built, what happens on the
 // host, and whether the automatic rollback protects it. Pure; the dialog shows these lines.
 import type { RebuildAction } from '../core/rebuildCommand.js';
-import type { RemotePlan } from './runs.js';
+import type { RemotePlan } from '../core/runsService.js';
 
 /** `build here` or `build on builder`. */
 function buildWhere(plan: RemotePlan): string {

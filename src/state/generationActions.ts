@@ -20,10 +20,10 @@ import {
   selectedHostOf,
 } from './appState.js';
 import { GenerationChanges } from './generationChanges.js';
-import type { GenerationOps } from './generations.js';
+import type { GenerationOps } from '../core/generationService.js';
 import { generationChangeRefusal } from './hostRules.js';
 import { reduceWindow } from './listWindow.js';
-import type { RunsService, RunView } from './runs.js';
+import type { RunsService, RunView } from '../core/runsService.js';
 import type { Store } from './store.js';
 
 /** What the actions need from the Controller. */
@@ -88,7 +88,7 @@ export class GenerationActions {
     }
     const loaded = this.state.generations[host.name];
     if (loaded?.status !== 'ok') {
-      this.ctx.notify('info', loaded?.status === 'error' ? loaded.message : `the generations of ${host.name} are still being read`);
+      this.ctx.notify('info', loaded?.status === 'error' ? loaded.error : `the generations of ${host.name} are still being read`);
       return null;
     }
     return { host, ops, generations: loaded.value.generations };
@@ -131,7 +131,7 @@ export class GenerationActions {
     const target = this.selectedGeneration();
     if (!target) return this.ctx.notify('info', 'no generation selected');
     const choice = chooseTarget(usable.generations, target.generation);
-    if (!choice.ok) return this.ctx.notify('warn', choice.message);
+    if (!choice.ok) return this.ctx.notify('warn', choice.error);
     if (isAlreadyDone(target, 'switch')) return this.ctx.notify('info', `generation ${target.generation} is already current and running: nothing to switch`);
     void this.openDiff(usable.host.name, usable.ops, usable.generations, null, target, 'switch');
   }
@@ -141,7 +141,7 @@ export class GenerationActions {
     const usable = this.usableHost('change');
     if (!usable) return;
     const choice = chooseTarget(usable.generations, undefined);
-    if (!choice.ok) return this.ctx.notify('warn', choice.message);
+    if (!choice.ok) return this.ctx.notify('warn', choice.error);
     this.selectGeneration(choice.target.generation);
     void this.openDiff(usable.host.name, usable.ops, usable.generations, null, choice.target, 'switch');
   }
@@ -204,7 +204,7 @@ export class GenerationActions {
     }
     if (this.ctx.disposed()) return;
     const toSide: DiffSide = { generation: to, storePath: toPath };
-    const noFrom: Loadable<never> = { status: 'error', message: 'there is no running system to compare with (/run/current-system is missing)' };
+    const noFrom: Loadable<never> = { status: 'error', error: 'there is no running system to compare with (/run/current-system is missing)' };
     this.setView({
       kind: 'diff',
       purpose,
@@ -219,8 +219,8 @@ export class GenerationActions {
     if (!from) return;
     const serial = this.viewSerial;
     const [diff, sizes] = await Promise.all([
-      ops.diff(host, from.storePath, toPath).catch((error: unknown) => ({ ok: false as const, message: messageOf(error) })),
-      ops.closureSizes(host, [from.storePath, toPath]).catch((error: unknown) => ({ ok: false as const, message: messageOf(error) })),
+      ops.diff(host, from.storePath, toPath).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) })),
+      ops.closureSizes(host, [from.storePath, toPath]).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) })),
     ]);
     const fromPath = from.storePath;
     this.patchView(serial, (view) => {
@@ -229,7 +229,7 @@ export class GenerationActions {
       const b = sizes.ok ? sizes.value[toPath] : undefined;
       return {
         ...view,
-        diff: diff.ok ? { status: 'ok', value: diff.value } : { status: 'error', message: diff.message },
+        diff: diff.ok ? { status: 'ok', value: diff.value } : { status: 'error', error: diff.error },
         sizes: a !== undefined && b !== undefined ? { from: a, to: b } : null,
       };
     });
@@ -385,11 +385,11 @@ export class GenerationActions {
     const serial = this.viewSerial;
     void ops
       .closureSizes(host, deleted)
-      .catch((error: unknown) => ({ ok: false as const, message: messageOf(error) }))
+      .catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }))
       .then((result) => {
         this.patchView(serial, (view) => {
           if (view.kind !== 'prune') return view;
-          if (!result.ok) return { ...view, sizes: { status: 'error', message: result.message } };
+          if (!result.ok) return { ...view, sizes: { status: 'error', error: result.error } };
           const bySize: Record<number, number> = {};
           for (const n of plan.delete) {
             const p = usableStorePath(byNumber.get(n));
@@ -401,9 +401,9 @@ export class GenerationActions {
       });
     void ops
       .estimateFreed(host, deleted, kept)
-      .catch((error: unknown) => ({ ok: false as const, message: messageOf(error) }))
+      .catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }))
       .then((result) => {
-        this.patchView(serial, (view) => (view.kind !== 'prune' ? view : { ...view, freed: result.ok ? { status: 'ok', value: result.value } : { status: 'error', message: result.message } }));
+        this.patchView(serial, (view) => (view.kind !== 'prune' ? view : { ...view, freed: result.ok ? { status: 'ok', value: result.value } : { status: 'error', error: result.error } }));
       });
   }
 

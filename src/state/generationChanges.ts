@@ -4,8 +4,8 @@ import { numberRanges } from '../core/generationWords.js';
 import { redact } from '../core/redact.js';
 import { type AppState, type GenerationMarks, marksOf, type PendingGenerationOp } from './appState.js';
 import type { GenerationContext } from './generationActions.js';
-import type { GenerationOps } from './generations.js';
-import type { RunView } from './runs.js';
+import type { GenerationOps } from '../core/generationService.js';
+import type { RunView } from '../core/runsService.js';
 
 export class GenerationChanges {
   /** activation runs whose end reloads a host's generations: run id → host name */
@@ -118,14 +118,14 @@ export class GenerationChanges {
     try {
       result = await ops.deleteGenerations({ host, generations, ...(password !== undefined ? { password } : {}) });
     } catch (error) {
-      result = { ok: false, message: messageOf(error) };
+      result = { ok: false, error: messageOf(error) };
     }
     if (this.ctx.disposed()) return;
     const marks = marksOf(this.state, host);
     this.setMarks(host, { compare: marks.compare !== null && generations.includes(marks.compare) ? null : marks.compare, remove: [] });
     await this.reload(host);
     if (!result.ok) {
-      const message = redact(result.message, password);
+      const message = redact(result.error, password);
       return this.ctx.notify('error', `deleting ${list} of ${host} failed: ${message}`);
     }
     this.ctx.notify('info', `deleted generation${generations.length === 1 ? '' : 's'} ${list} of ${host} · garbage collection was not run (nixdeck gc)`);

@@ -3,7 +3,7 @@
 import { type DeployPhase } from '../core/deployPlan.js';
 import { type DeployResultKind, phaseOfStage, resultLabel } from '../core/deployProgress.js';
 import type { ActivationAction } from '../core/generationOps.js';
-import type { RunView } from './runs.js';
+import type { RunView } from '../core/runsService.js';
 
 /** Where one host of the group stands before and after its run starts. */
 export type GroupHostState = 'waiting' | 'queued' | 'starting' | 'started' | 'not started';

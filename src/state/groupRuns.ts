@@ -8,7 +8,7 @@ import type { GroupHost, GroupState } from './group.js';
 import { runRefusal } from './hostRules.js';
 import type { MarksSlice } from './marksSlice.js';
 import { markedHostsOf } from './marksSlice.js';
-import type { RunCheck, RunView } from './runs.js';
+import type { RunCheck, RunView } from '../core/runsService.js';
 import { messageOf, notify, setState, type SliceContext } from './slice.js';
 
 export interface GroupRunsDeps {

@@ -16,7 +16,7 @@ import {
   selectedHostOf,
 } from './appState.js';
 import { clampPane } from './listWindow.js';
-import type { GenerationsResult } from './services.js';
+import type { GenerationsRead } from '../core/result.js';
 import { messageOf, type SliceContext } from './slice.js';
 
 /** The three list panes: hosts (and the generations of the selected one), focus, cursor and filter. */
@@ -84,7 +84,7 @@ export class ListsSlice {
     } else if (this.state.cachedLists[name]) {
       this.setCachedNote(name, { refreshing: true, error: null });
     }
-    const result = await fresh.catch((e: unknown): GenerationsResult => ({ ok: false, message: messageOf(e) }));
+    const result = await fresh.catch((e: unknown): GenerationsRead => ({ ok: false, error: messageOf(e) }));
     const shown = this.state.generations[name];
     if (result.ok) {
       this.readAtMs.set(name, this.ctx.now());
@@ -96,9 +96,9 @@ export class ListsSlice {
       // an unreachable host keeps the list it showed, with the reason it was not read now
       const savedAtMs = this.state.cachedLists[name]?.savedAtMs ?? this.readAtMs.get(name) ?? this.ctx.now();
       const shownAtMs = this.state.cachedLists[name]?.shownAtMs ?? this.ctx.now();
-      this.ctx.store.update((s) => ({ ...s, cachedLists: { ...s.cachedLists, [name]: { savedAtMs, shownAtMs, refreshing: false, error: result.message } } }));
+      this.ctx.store.update((s) => ({ ...s, cachedLists: { ...s.cachedLists, [name]: { savedAtMs, shownAtMs, refreshing: false, error: result.error } } }));
     } else {
-      const value: Loadable<GenerationList> = { status: 'error', message: result.message, ...(result.hint ? { hint: result.hint } : {}) };
+      const value: Loadable<GenerationList> = { status: 'error', error: result.error, ...(result.hint ? { hint: result.hint } : {}) };
       this.ctx.store.update((s) => ({ ...s, generations: { ...s.generations, [name]: value } }));
     }
     this.refreshGenerationHits();

@@ -1,5 +1,5 @@
 import { type AppState, type Notice, runningViews, runsByHost } from './appState.js';
-import type { RunView } from './runs.js';
+import type { RunView } from '../core/runsService.js';
 import { setState, type SliceContext } from './slice.js';
 
 export const DEFAULT_RUN_REFRESH_MS = Math.round(1000 / 15);

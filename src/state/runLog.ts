@@ -3,7 +3,7 @@
 
 import type { RunPaneState } from './appState.js';
 import { reduceWindow } from './listWindow.js';
-import type { RunView } from './runs.js';
+import type { RunView } from '../core/runsService.js';
 
 export interface LogWindow {
   /** absolute number (0-based, over all the run printed) of the oldest line still kept */

@@ -1,7 +1,7 @@
 import { type AppState, type FocusId, type RunPaneState, selectedRunPane } from './appState.js';
 import type { RunFeed } from './runFeed.js';
 import { type LogWindow, logWindow, matchingLines, scrolledLogTop } from './runLog.js';
-import type { RunView } from './runs.js';
+import type { RunView } from '../core/runsService.js';
 import { notify, type SliceContext } from './slice.js';
 
 /** The run panes: which are open, which has the keys, zoom, and each one's log scroll and search. */

@@ -6,7 +6,7 @@ import { runRefusal } from './hostRules.js';
 import { reduceWindow } from './listWindow.js';
 import type { RunFeed } from './runFeed.js';
 import type { RunPanes } from './runPanes.js';
-import type { RunView, StartResult } from './runs.js';
+import type { RunView, StartResult } from '../core/runsService.js';
 import { messageOf, notify, setState, type SliceContext } from './slice.js';
 
 export interface RunsSliceDeps {

@@ -1,12 +1,12 @@
 import type { Prefs } from '../core/prefsSchema.js';
+import type { GenerationsRead } from '../core/result.js';
 import type { GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { FlakeHostsResult } from '../system/hostsDiscovery.js';
 import type { TodoReadResult, TodoSnapshot, ToggleOutcome } from '../system/todoFile.js';
 import type { FleetStatusService } from './fleetSlice.js';
-import type { GenerationOps } from './generations.js';
-import type { RunsService } from './runs.js';
+import type { GenerationOps } from '../core/generationService.js';
+import type { RunsService } from '../core/runsService.js';
 
-export type GenerationsResult = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
 
 /** Everything the console needs from the outside world, injected so tests and the demo can swap it. */
 export interface Services {
@@ -15,7 +15,7 @@ export interface Services {
   evalFlakeHosts(flakeDir: string): Promise<FlakeHostsResult>;
   /** the flake's hosts as last evaluated, shown until the evaluation confirms them; null when unknown */
   cachedFlakeHosts?(flakeDir: string): Promise<string[] | null>;
-  readGenerations(host: Host): Promise<GenerationsResult>;
+  readGenerations(host: Host): Promise<GenerationsRead>;
   /** the list last read from a remote host, shown (with its age) until the host is read again; null when none */
   cachedGenerations?(host: Host): Promise<{ list: GenerationList; savedAtMs: number } | null>;
   /** the Fleet view's reads; without it F says the view is not available */

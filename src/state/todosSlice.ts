@@ -26,7 +26,7 @@ export class TodosSlice {
 
   async reloadTodos(notice?: Notice): Promise<void> {
     const result = await this.ctx.services.readTodos(this.state.todoFile);
-    this.applyTodos(result.ok ? { status: 'ok', value: result.snapshot } : { status: 'error', message: result.error }, notice);
+    this.applyTodos(result.ok ? { status: 'ok', value: result.snapshot } : { status: 'error', error: result.error }, notice);
   }
 
   private applyTodos(todos: Loadable<TodoSnapshot>, notice?: Notice): void {
@@ -62,7 +62,7 @@ export class TodosSlice {
         return;
       case 'conflict':
         this.applyTodos(
-          outcome.reread.ok ? { status: 'ok', value: outcome.reread.snapshot } : { status: 'error', message: outcome.reread.error },
+          outcome.reread.ok ? { status: 'ok', value: outcome.reread.snapshot } : { status: 'error', error: outcome.reread.error },
           { kind: 'warn', text: outcome.message },
         );
         return;

@@ -19,6 +19,7 @@ import {
   StepRequestError,
   type StepRequest,
 } from '../core/generationOps.js';
+import { stepRunnerRequest } from './stepRunnerRequest.js';
 
 export interface StepOptions {
   /** our own messages (default: a line on standard error) */
@@ -147,29 +148,16 @@ async function deleteGenerations(request: DeleteRequest, options: StepOptions): 
  * back if the activation then fails.
  */
 export async function activateMain(args: readonly string[]): Promise<number> {
-  if (args.length !== 1 || args[0] === undefined) {
-    process.stderr.write('usage: __activate REQUEST_JSON\n');
-    return 2;
-  }
-  let request: StepRequest;
-  try {
-    request = parseStepRequest(args[0]);
-  } catch (error) {
-    if (error instanceof StepRequestError) {
-      process.stderr.write(`error: bad request: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const start = stepRunnerRequest('__activate', args, parseStepRequest, StepRequestError);
+  if (!start.ok) return start.exitCode;
   let cancelled = false;
   const onSignal = (): void => {
     cancelled = true;
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', () => {});
   try {
-    return await runSteps(request, { cancelled: () => cancelled });
+    return await runSteps(start.request, { cancelled: () => cancelled });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

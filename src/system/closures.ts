@@ -11,8 +11,8 @@ import { type ClosureDiff, parseDiffClosures } from '../core/closureDiff.js';
 import { summariseNixError } from '../core/hosts.js';
 import { isStorePath } from '../core/storePath.js';
 import type { CommandRunner } from './exec.js';
+import type { Failure, Result } from '../core/result.js';
 
-export type NixResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** `nix` with the new CLI switched on, whatever the machine's nix.conf says. */
 export const NIX_COMMAND = ['--extra-experimental-features', 'nix-command'] as const;
@@ -25,14 +25,14 @@ export function storeBaseName(p: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
-function failure(what: string, result: { exitCode: number; stderr: string; spawnError?: string }): { ok: false; message: string } {
-  if (result.spawnError) return { ok: false, message: result.spawnError };
-  return { ok: false, message: `${what} failed (exit ${result.exitCode}): ${summariseNixError(result.stderr)}` };
+function failure(what: string, result: { exitCode: number; stderr: string; spawnError?: string }): Failure {
+  if (result.spawnError) return { ok: false, error: result.spawnError };
+  return { ok: false, error: `${what} failed (exit ${result.exitCode}): ${summariseNixError(result.stderr)}` };
 }
 
 /** `nix store diff-closures A B`: A and B are store paths. */
-export async function diffClosures(runner: CommandRunner, a: string, b: string): Promise<NixResult<{ diff: ClosureDiff; text: string }>> {
-  for (const p of [a, b]) if (!isStorePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
+export async function diffClosures(runner: CommandRunner, a: string, b: string): Promise<Result<{ diff: ClosureDiff; text: string }>> {
+  for (const p of [a, b]) if (!isStorePath(p)) return { ok: false, error: `not a usable path for nix: ${JSON.stringify(p)}` };
   const result = await runner.run('nix', [...NIX_COMMAND, 'store', 'diff-closures', a, b], { timeoutMs: TIMEOUT_MS });
   if (result.spawnError || result.exitCode !== 0) return failure('nix store diff-closures', result);
   return { ok: true, value: { diff: parseDiffClosures(result.stdout), text: result.stdout } };
@@ -77,18 +77,18 @@ export function parsePathInfoJson(text: string): PathInfo[] {
  * not be found again). Paths nix does not know are missing from the map.
  */
 /** One `nix path-info <flags> --json` over all the paths, checked before they are passed on. */
-async function pathInfo(runner: CommandRunner, flags: readonly string[], paths: readonly string[]): Promise<NixResult<PathInfo[]>> {
-  for (const p of paths) if (!isStorePath(p)) return { ok: false, message: `not a usable path for nix: ${JSON.stringify(p)}` };
+async function pathInfo(runner: CommandRunner, flags: readonly string[], paths: readonly string[]): Promise<Result<PathInfo[]>> {
+  for (const p of paths) if (!isStorePath(p)) return { ok: false, error: `not a usable path for nix: ${JSON.stringify(p)}` };
   const result = await runner.run('nix', [...NIX_COMMAND, 'path-info', ...flags, '--json', ...paths], { timeoutMs: TIMEOUT_MS });
   if (result.spawnError || result.exitCode !== 0) return failure('nix path-info', result);
   try {
     return { ok: true, value: parsePathInfoJson(result.stdout) };
   } catch (error) {
-    return { ok: false, message: `nix path-info printed something that is not its JSON: ${(error as Error).message}` };
+    return { ok: false, error: `nix path-info printed something that is not its JSON: ${(error as Error).message}` };
   }
 }
 
-export async function closureSizes(runner: CommandRunner, paths: readonly string[]): Promise<NixResult<Map<string, number>>> {
+export async function closureSizes(runner: CommandRunner, paths: readonly string[]): Promise<Result<Map<string, number>>> {
   const sizes = new Map<string, number>();
   const wanted = [...new Set(paths)];
   if (wanted.length === 0) return { ok: true, value: sizes };
@@ -117,7 +117,7 @@ export interface FreedEstimate {
  * references. Other GC roots (user profiles, result links) may hold some of it, so it is an
  * upper bound ("up to"). Pass store paths that exist.
  */
-export async function estimateFreed(runner: CommandRunner, deleted: readonly string[], kept: readonly string[]): Promise<NixResult<FreedEstimate>> {
+export async function estimateFreed(runner: CommandRunner, deleted: readonly string[], kept: readonly string[]): Promise<Result<FreedEstimate>> {
   const gone = [...new Set(deleted)];
   if (gone.length === 0) return { ok: true, value: { bytes: 0, paths: 0 } };
   const all = [...new Set([...gone, ...kept])];

@@ -14,8 +14,9 @@ import type { RebuildSetup } from './rebuilds.js';
 import type { RemoteHost } from './remote/remoteHost.js';
 import { selfCommand } from './selfCommand.js';
 import { stateDir } from './runStore.js';
+import type { GenerationsRead } from '../core/result.js';
 
-export type GenerationsRead = { ok: true; list: GenerationList } | { ok: false; message: string; hint?: string };
+export type { GenerationsRead } from '../core/result.js';
 
 /** Where things are and how to reach them, resolved once from options, preferences and the system. */
 export interface Environment {
@@ -101,7 +102,7 @@ export function readLocalGenerations(root: string, cache?: ToplevelCache): Gener
   const list = buildGenerationList(facts);
   if (list.generations.length === 0) {
     const profile = path.join(root, 'nix/var/nix/profiles/system');
-    return { ok: false, message: `no system generations in ${profile}`, hint: 'is this a NixOS machine? --root DIR reads another system root' };
+    return { ok: false, error: `no system generations in ${profile}`, hint: 'is this a NixOS machine? --root DIR reads another system root' };
   }
   return { ok: true, list };
 }
@@ -172,10 +173,10 @@ export async function readRemoteGenerations(remote: RemoteHost): Promise<Generat
   const { readHostFacts, DEFAULT_SYSTEM_PROFILE } = await import('./remote/hostFacts.js');
   const hint = `check the connection with: ssh ${remote.destination}`;
   const up = await remote.connect();
-  if (!up.ok) return { ok: false, message: `cannot read the generations of ${remote.name}: ${up.error}`, hint };
+  if (!up.ok) return { ok: false, error: `cannot read the generations of ${remote.name}: ${up.error}`, hint };
   const read = await readHostFacts(remote.executor);
-  if (!read.ok) return { ok: false, message: `cannot read the generations of ${remote.name}: ${read.error}`, hint };
+  if (!read.ok) return { ok: false, error: `cannot read the generations of ${remote.name}: ${read.error}`, hint };
   const list = buildGenerationList(read.facts.profile);
-  if (list.generations.length === 0) return { ok: false, message: `no system generations in ${DEFAULT_SYSTEM_PROFILE} on ${remote.name}`, hint: 'is it a NixOS machine?' };
+  if (list.generations.length === 0) return { ok: false, error: `no system generations in ${DEFAULT_SYSTEM_PROFILE} on ${remote.name}`, hint: 'is it a NixOS machine?' };
   return { ok: true, list };
 }

@@ -1,10 +1,8 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidHostName } from '../core/hosts.js';
+import { flakeCacheFile } from './flakeCacheFile.js';
 import { cacheDir } from './toplevelCache.js';
-
-const VERSION = 1;
-const MAX_FLAKES = 20;
 
 /**
  * The flake's host names from its last evaluation, in $XDG_CACHE_HOME/nixdeck/flake-hosts.json,
@@ -71,46 +69,20 @@ function isEntry(value: unknown): value is Entry {
 }
 
 export function fileFlakeHostsCache(dir: string = cacheDir()): FlakeHostsCache {
-  const file = path.join(dir, 'flake-hosts.json');
-  const load = async (): Promise<Map<string, Entry>> => {
-    const entries = new Map<string, Entry>();
-    try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; flakes?: unknown };
-      if (parsed.version === VERSION && typeof parsed.flakes === 'object' && parsed.flakes !== null) {
-        for (const [key, value] of Object.entries(parsed.flakes)) if (isEntry(value)) entries.set(key, value);
-      }
-    } catch {
-      // no cache yet, or not ours: it holds nothing the user made
-    }
-    return entries;
-  };
-  const save = async (entries: Map<string, Entry>): Promise<void> => {
-    try {
-      await mkdir(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ version: VERSION, flakes: Object.fromEntries([...entries].slice(-MAX_FLAKES)) }));
-      await rename(tmp, file);
-    } catch {
-      // a read-only home: the console works without the cache, only slower to list flake hosts
-    }
-  };
+  const cache = flakeCacheFile(path.join(dir, 'flake-hosts.json'), isEntry);
   return {
     async read(flakeDir) {
       const key = path.resolve(flakeDir);
-      const [entries, fingerprint] = await Promise.all([load(), flakeFingerprint(key)]);
+      const [entries, fingerprint] = await Promise.all([cache.load(), flakeFingerprint(key)]);
       const entry = entries.get(key);
       return entry && entry.fingerprint === fingerprint ? entry.names : null;
     },
     async write(flakeDir, fingerprint, names) {
-      const key = path.resolve(flakeDir);
-      const entries = await load();
-      entries.delete(key); // most recent last, so the oldest flakes are dropped first
-      entries.set(key, { fingerprint, names: [...names] });
-      await save(entries);
+      await cache.put(path.resolve(flakeDir), { fingerprint, names: [...names] });
     },
     async forget(flakeDir) {
-      const entries = await load();
-      if (entries.delete(path.resolve(flakeDir))) await save(entries);
+      const entries = await cache.load();
+      if (entries.delete(path.resolve(flakeDir))) await cache.save(entries);
     },
   };
 }

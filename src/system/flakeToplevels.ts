@@ -2,18 +2,16 @@
 // number of evaluations at once, cached per flake revision and dirty state so that a second
 // `nixdeck status` on an unchanged flake evaluates nothing.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FlakeToplevel } from '../core/fleetStatus.js';
 import { isValidHostName, summariseNixError } from '../core/hosts.js';
 import { mapLimit } from '../core/limit.js';
 import { isStorePath } from '../core/storePath.js';
 import type { CommandRunner } from './exec.js';
+import { flakeCacheFile } from './flakeCacheFile.js';
 import { cacheDir } from './toplevelCache.js';
 
 const NIX_ARGS = ['--extra-experimental-features', 'nix-command flakes'];
-const VERSION = 1;
-const MAX_FLAKES = 20;
 /** a host's evaluation may take long (nixpkgs), but never forever */
 const EVAL_TIMEOUT_MS = 300_000;
 
@@ -74,30 +72,6 @@ function isEntry(value: unknown): value is Entry {
   return typeof key === 'string' && typeof toplevels === 'object' && toplevels !== null && Object.entries(toplevels).every(([h, p]) => isValidHostName(h) && isStorePath(p));
 }
 
-async function loadCache(file: string): Promise<Map<string, Entry>> {
-  const entries = new Map<string, Entry>();
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; flakes?: unknown };
-    if (parsed.version === VERSION && typeof parsed.flakes === 'object' && parsed.flakes !== null) {
-      for (const [dir, entry] of Object.entries(parsed.flakes)) if (isEntry(entry)) entries.set(dir, entry);
-    }
-  } catch {
-    // no cache yet, or not ours: it holds nothing the user made
-  }
-  return entries;
-}
-
-async function saveCache(dir: string, file: string, entries: Map<string, Entry>): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: VERSION, flakes: Object.fromEntries([...entries].slice(-MAX_FLAKES)) }));
-    await rename(tmp, file);
-  } catch {
-    // a read-only home: status works without the cache, it only evaluates again
-  }
-}
-
 /**
  * The toplevels of `hosts` in the flake at `flakeDir`. Successes are cached under the flake's
  * revision key; a failed evaluation is not (it may be a passing problem: a timeout, no nix).
@@ -105,9 +79,9 @@ async function saveCache(dir: string, file: string, entries: Map<string, Entry>)
 export async function flakeToplevels(flakeDir: string, hosts: readonly string[], options: FlakeToplevelsOptions): Promise<FlakeToplevelsResult> {
   const dir = path.resolve(flakeDir);
   const store = options.cacheDir === undefined ? cacheDir() : options.cacheDir;
-  const file = store === null ? null : path.join(store, 'flake-toplevels.json');
-  const key = file === null ? null : await flakeRevisionKey(dir, options.runner);
-  const entries = file !== null && key !== null ? await loadCache(file) : new Map<string, Entry>();
+  const cache = store === null ? null : flakeCacheFile(path.join(store, 'flake-toplevels.json'), isEntry);
+  const key = cache === null ? null : await flakeRevisionKey(dir, options.runner);
+  const entries = cache !== null && key !== null ? await cache.load() : new Map<string, Entry>();
   const cached = entries.get(dir);
   const known: Record<string, string> = cached && cached.key === key ? { ...cached.toplevels } : {};
   const toplevels = new Map<string, FlakeToplevel>();
@@ -123,15 +97,10 @@ export async function flakeToplevels(flakeDir: string, hosts: readonly string[],
     toplevels.set(host, result);
     if (result.ok) known[host] = result.path;
   });
-  if (file !== null && key !== null && store !== null && results.some((r) => r.ok)) {
+  if (cache !== null && key !== null && results.some((r) => r.ok)) {
     // the key is taken again: an edit made while nix evaluated must not be cached under the old one
     const after = await flakeRevisionKey(dir, options.runner);
-    if (after === key) {
-      const latest = await loadCache(file);
-      latest.delete(dir); // most recent last, so the oldest flakes are dropped first
-      latest.set(dir, { key, toplevels: known });
-      await saveCache(store, file, latest);
-    }
+    if (after === key) await cache.put(dir, { key, toplevels: known });
   }
   return { toplevels: new Map(hosts.map((h) => [h, toplevels.get(h) ?? { ok: false, error: 'not evaluated' }])), evaluated: missing };
 }

@@ -103,7 +103,7 @@ function FlakeErrorOverlay({ state, width, height }: { state: AppState; width: n
     <Overlay width={width} height={height} ascii={g.ascii} tone="warn" title="flake evaluation">
       {evaluation.status === 'error' ? (
         <>
-          <Text wrap="wrap">{screenText(evaluation.message, g)}</Text>
+          <Text wrap="wrap">{screenText(evaluation.error, g)}</Text>
           {evaluation.hint ? <Text dimColor wrap="wrap">{screenText(`to see all of it, ${evaluation.hint}`, g)}</Text> : null}
           <Text dimColor>The folder hosts (systems/, hosts/) stay usable.</Text>
         </>

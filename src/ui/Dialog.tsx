@@ -48,6 +48,15 @@ function commandLine(state: AppState, action: RebuildAction, host: string): stri
   return `command: ${[...words, ...(flags ? [flags] : [])].join(' ')}`;
 }
 
+/** A sudo password dialog's field: why it is asked again, what for, and the typed length masked. */
+function passwordField(d: { host: string; error?: string; length: number }, what: string, g: Glyphs): Line[] {
+  return [
+    ...(d.error ? [{ text: `${d.host}: ${d.error}: type it again`, color: 'red', bold: true, key: true }] : []),
+    { text: `sudo needs your password to ${what}`, bold: true, key: true },
+    { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
+  ];
+}
+
 function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[] } | null {
   const d = state.dialog;
   if (!d) return null;
@@ -95,9 +104,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
       return {
         title: 'sudo password',
         lines: [
-          ...(d.error ? [{ text: `${d.host}: ${d.error}: type it again`, color: 'red', bold: true, key: true }] : []),
-          { text: `sudo needs your password to ${d.action} ${d.host}${d.local ? ' (this machine)' : ''}`, bold: true, key: true },
-          { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
+          ...passwordField(d, `${d.action} ${d.host}${d.local ? ' (this machine)' : ''}`, g),
           { text: `Enter ${d.group ? 'go on' : 'start'} · Backspace edit · Esc cancel${d.group ? ' (this host only)' : ''}`, color: 'yellow', key: true },
           d.local
             ? { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true }
@@ -147,7 +154,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
         freed?.status === 'ok'
           ? `up to ${formatBytes(freed.value.bytes)} freed by the next garbage collection (not run now)`
           : freed?.status === 'error'
-            ? `space freed unknown: ${freed.message}`
+            ? `space freed unknown: ${freed.error}`
             : 'estimating the space freed…';
       const n = d.generations.length;
       const listed = n <= 8 ? d.generations.join(' ') : `${d.generations.slice(0, 6).join(' ')} … (${n} numbers)`;
@@ -184,9 +191,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
       return {
         title: 'sudo password',
         lines: [
-          ...(d.error ? [{ text: `${d.host}: ${d.error}: type it again`, color: 'red', bold: true, key: true }] : []),
-          { text: `sudo needs your password to ${opText(d.op, d.host)}`, bold: true, key: true },
-          { text: `password: ${'*'.repeat(d.length)}${g.cursor}`, color: 'yellow', key: true },
+          ...passwordField(d, opText(d.op, d.host), g),
           { text: 'Enter go on · Backspace edit · Esc cancel (nothing changes)', color: 'yellow', key: true },
           { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true },
         ],

@@ -160,13 +160,13 @@ export function FleetView({ state, width, height }: { state: AppState; width: nu
               <Text key={name} wrap="truncate-end" inverse={selected} bold={selected}>
                 {selected ? '> ' : '  '}
                 {shown.map((c, k) => (
-                  <Text key={c.id} color={state.color ? cellColor(c.id, row, rowState) : undefined}>
+                  <Text key={c.id} color={state.color && !selected ? cellColor(c.id, row, rowState) : undefined}>
                     {k > 0 ? ' ' : ''}
                     {fit(rowCellsOf?.[c.id] ?? '', c.width, g)}
                   </Text>
                 ))}
                 {unreachable && restWidth > 0 ? (
-                  <Text color={state.color ? 'red' : undefined}>
+                  <Text color={state.color && !selected ? 'red' : undefined}>
                     {' '}
                     {fit(row?.status.error ?? '', restWidth, g)}
                   </Text>

@@ -95,7 +95,7 @@ export function GenerationsPane({ state, width, height }: { state: AppState; wid
     body = (
       <>
         <Text color="yellow" wrap="wrap">
-          {screenText(loaded.message, g)}
+          {screenText(loaded.error, g)}
         </Text>
         {loaded.hint ? (
           <Text dimColor wrap="wrap">

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { AppState, RunPaneState } from '../state/appState.js';
 import { type LogWindow, logWindow, matchRanges, visibleLines } from '../state/runLog.js';
-import type { RunView } from '../state/runs.js';
+import type { RunView } from '../core/runsService.js';
 import { Frame } from './Frame.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { cleanLine, failureLead, progressLine, runHeader, runningBuildLine } from './runText.js';

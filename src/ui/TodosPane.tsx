@@ -45,7 +45,7 @@ export function TodosPane({ state, width, height }: { state: AppState; width: nu
   else if (todos.status === 'error')
     body = (
       <Text color="yellow" wrap="wrap">
-        {screenText(todos.message, g)}
+        {screenText(todos.error, g)}
       </Text>
     );
   else if (pane.hits.length === 0)

@@ -87,7 +87,7 @@ function diffText(view: Extract<GenerationView, { kind: 'diff' }>): ViewText {
   if (view.diff.status === 'loading') {
     fixed.push({ text: 'reading the closures (nix store diff-closures)…', tone: 'dim' });
   } else if (view.diff.status === 'error') {
-    fixed.push({ text: `no diff: ${view.diff.message}`, tone: 'error' });
+    fixed.push({ text: `no diff: ${view.diff.error}`, tone: 'error' });
     if (view.purpose === 'switch') fixed.push({ text: 'Enter still goes on to the question; nothing happens without it.', tone: 'dim' });
   } else {
     const diff = view.diff.value;
@@ -127,7 +127,7 @@ function pruneText(view: Extract<GenerationView, { kind: 'prune' }>): ViewText {
       freed.status === 'loading'
         ? { text: 'space freed: estimating (nix path-info)…', tone: 'dim' }
         : freed.status === 'error'
-          ? { text: `space freed: unknown (${freed.message})`, tone: 'warn' }
+          ? { text: `space freed: unknown (${freed.error})`, tone: 'warn' }
           : {
               text: `space freed by the next garbage collection: up to ${formatBytes(freed.value.bytes)} (${freed.value.paths} store path${freed.value.paths === 1 ? '' : 's'} no kept generation uses)`,
               tone: 'heading',

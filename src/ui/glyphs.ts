@@ -1,7 +1,7 @@
 // The characters the console draws with, in two sets: unicode, and plain ASCII for --ascii,
 // TERM=linux or the asciiBorders preference (a Linux console font has few of the others).
 import { visibleText } from '../core/displayText.js';
-import type { RunPhase } from '../state/runs.js';
+import type { RunPhase } from '../core/runsService.js';
 
 export interface Glyphs {
   ascii: boolean;

@@ -5,7 +5,7 @@ import { visibleText } from '../core/displayText.js';
 import { stripAnsi } from '../core/nixLog.js';
 import type { RebuildAction } from '../core/rebuildCommand.js';
 import { formatDuration } from '../core/runSummary.js';
-import type { RunPhase, RunView } from '../state/runs.js';
+import type { RunPhase, RunView } from '../core/runsService.js';
 import { runPhase } from '../state/group.js';
 import { glyphsFor } from './glyphs.js';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FlakeToplevel, HostRead, HostStatus, LastRun } from '../../src/core/fleetStatus.js';
 import type { HostStatusFacts } from '../../src/core/hostFacts.js';
 import type { Host } from '../../src/core/types.js';
-import { type StatusDeps, statusCommand } from '../../src/commands/status.js';
+import type { StatusDeps } from '../../src/core/fleetStatus.js';
+import { statusCommand } from '../../src/commands/status.js';
 import type { Environment } from '../../src/system/context.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { fakeIo } from './fakeIo.js';
@@ -32,7 +33,7 @@ function env(flake: FlakeHostsResult = { ok: true, names: ['hq', 'pi', 't460'] }
     hostname: 'hq',
     listFolderHosts: async () => folder,
     evalFlakeHosts: async () => flake,
-    readGenerations: async () => ({ ok: false, message: 'not used' }),
+    readGenerations: async () => ({ ok: false, error: 'not used' }),
     rebuild: { stateDir: '/state', flakeDir: '/fleet', hostname: 'hq', executable: ['nixos-rebuild'], extraFlags: [], supervisor: [], isRoot: true, needsRoot: true },
   } as Environment;
 }

@@ -97,14 +97,14 @@ describe('chooseTarget', () => {
 
   it('--to N must exist and be in the store', () => {
     expect(chooseTarget(gens, 7)).toMatchObject({ ok: true, target: { generation: 7 } });
-    expect(chooseTarget(gens, 4)).toEqual({ ok: false, message: 'generation 4 does not exist (this profile has 1, 2, 3, 5, 7)' });
+    expect(chooseTarget(gens, 4)).toEqual({ ok: false, error: 'generation 4 does not exist (this profile has 1, 2, 3, 5, 7)' });
     const dangling = chooseTarget(gens, 2);
     expect(dangling.ok).toBe(false);
-    if (!dangling.ok) expect(dangling.message).toContain('garbage-collected');
+    if (!dangling.ok) expect(dangling.error).toContain('garbage-collected');
   });
 
   it('no older generation, no current generation', () => {
-    expect(chooseTarget([gen(1, { current: true })], undefined)).toEqual({ ok: false, message: 'no generation older than the current one (1) exists' });
+    expect(chooseTarget([gen(1, { current: true })], undefined)).toEqual({ ok: false, error: 'no generation older than the current one (1) exists' });
     expect(chooseTarget([gen(1)], undefined).ok).toBe(false);
   });
 });

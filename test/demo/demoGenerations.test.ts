@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Generation, Host } from '../../src/core/types.js';
 import { createDemoGenerationOps } from '../../src/services/generationOps.js';
 import { activationGeneration, createRunsService } from '../../src/services/runs.js';
-import type { GenerationOps } from '../../src/state/generations.js';
-import type { RunView } from '../../src/state/runs.js';
+import type { GenerationOps } from '../../src/core/generationService.js';
+import type { RunView } from '../../src/core/runsService.js';
 import type { Environment } from '../../src/system/context.js';
-import { demoDelete, demoDiffText, demoRootOf, readDemoToplevel, runDemoActivation } from '../../src/demo/demoGenerations.js';
+import { activationLines, demoDelete, demoDiffText, demoRootOf, readDemoToplevel, runDemoActivation } from '../../src/demo/demoGenerations.js';
 import { demoEnvironment } from '../../src/demo/demoEnvironment.js';
 
 // the app's hidden subcommands, run from source
@@ -37,7 +37,7 @@ async function generations(name: string): Promise<Generation[]> {
   if (read.ok) return read.list.generations;
   // nas refuses connections in the demo: its list is the one kept from its last read
   const kept = await env.cachedGenerations?.(host(name));
-  if (!kept) throw new Error(read.message);
+  if (!kept) throw new Error(read.error);
   return kept.list.generations;
 }
 
@@ -123,13 +123,17 @@ describe('demo activation and deletion', () => {
     expect(await runDemoActivation({ kind: 'activate', profile, generation: older.generation, action: 'test' }, { say: (l) => lines.push(l), speed: 1000 })).toBe(0);
     expect(readlinkSync(profile)).toBe(`system-${current.generation}-link`);
     expect(realpathSync(path.join(root, 'run/current-system'))).toBe(older.storePath);
-    expect(lines).toContain('activating the configuration...');
+    // switch-to-configuration's lines, the same the remote stand-in prints
+    const stc = (ls: string[]) => ls.slice(ls.findIndex((l) => l.includes('/bin/switch-to-configuration ')) + 1, -1);
+    expect(stc(lines)).toEqual(activationLines('test'));
     expect(lines.at(-1)).toBe(`nixdeck: generation ${older.generation} is active until the next boot (the profile was not changed)`);
     let after = await generations('x1carbon');
     expect(byNumber(after, older.generation)).toMatchObject({ running: true, current: false });
     expect(byNumber(after, current.generation)).toMatchObject({ current: true, running: false });
 
-    expect(await runDemoActivation({ kind: 'activate', profile, generation: current.generation, action: 'boot' }, { speed: 1000 })).toBe(0);
+    const bootLines: string[] = [];
+    expect(await runDemoActivation({ kind: 'activate', profile, generation: current.generation, action: 'boot' }, { say: (l) => bootLines.push(l), speed: 1000 })).toBe(0);
+    expect(stc(bootLines)).toEqual([...activationLines('boot'), `installing ${path.basename(current.storePath ?? '')} as the default boot entry`]);
     after = await generations('x1carbon');
     expect(byNumber(after, current.generation)).toMatchObject({ current: true, running: false });
     expect(byNumber(after, older.generation).running).toBe(true);
@@ -140,7 +144,7 @@ describe('demo activation and deletion', () => {
     if (!nas) throw new Error('fixture');
     const because = 'nas cannot be reached: connection refused';
     expect(await ops.activate({ host: 'nas', generation: nas.generation, action: 'switch' })).toEqual({ ok: false, error: because });
-    expect(await ops.deleteGenerations({ host: 'nas', generations: [nas.generation] })).toEqual({ ok: false, message: because });
+    expect(await ops.deleteGenerations({ host: 'nas', generations: [nas.generation] })).toEqual({ ok: false, error: because });
     expect((await generations('nas')).map((g) => g.generation)).toContain(nas.generation);
   });
 
@@ -179,7 +183,7 @@ describe('demo activation and deletion', () => {
     const gone = list.filter((g) => !g.current && !g.running && !g.booted).slice(-2).map((g) => g.generation);
     expect(gone).toHaveLength(2);
     const refused = await ops.deleteGenerations({ host: 'hq', generations: [current?.generation ?? 0] });
-    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/cannot delete current version/) });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/cannot delete current version/) });
     const result = await ops.deleteGenerations({ host: 'hq', generations: gone });
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.value.lines).toContain(`removing profile version ${gone[0]}`);

@@ -4,7 +4,7 @@
 import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusReaders } from '../../src/commands/statusWiring.js';
+import { statusReaders } from '../../src/services/statusReaders.js';
 import { statusCommand } from '../../src/commands/status.js';
 import type { HostStatus } from '../../src/core/fleetStatus.js';
 import { DEFAULT_PROFILE, type DeployRequest, type GenerationRequest, phaseOf } from '../../src/core/deployPlan.js';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function generationsOf(host: string) {
   const read = await readLocalGenerations(rootOf(host));
-  if (!read.ok) throw new Error(read.message);
+  if (!read.ok) throw new Error(read.error);
   return read.list.generations;
 }
 

@@ -23,10 +23,11 @@ import { vi } from 'vitest';
 import { buildGenerationList } from '../../src/core/generations.js';
 import { DEFAULT_PREFS, type Prefs } from '../../src/core/prefsSchema.js';
 import type { GenerationLinkFacts, GenerationList, Host, ParsedTodo } from '../../src/core/types.js';
-import { Controller, type GenerationsResult, type Services } from '../../src/state/controller.js';
+import type { GenerationsRead } from '../../src/core/result.js';
+import { Controller, type Services } from '../../src/state/controller.js';
 import type { FleetStatusService } from '../../src/state/fleetSlice.js';
-import type { GenerationOps } from '../../src/state/generations.js';
-import type { RunsService } from '../../src/state/runs.js';
+import type { GenerationOps } from '../../src/core/generationService.js';
+import type { RunsService } from '../../src/core/runsService.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { readTodoFile, setTodoDone, type TodoSnapshot, type ToggleOutcome } from '../../src/system/todoFile.js';
 import { App } from '../../src/ui/App.js';
@@ -128,14 +129,14 @@ export const T460_GENERATIONS: GenerationList = buildGenerationList({
   links: [link(61, store(61), { kernelVersion: '6.6.89' }), link(62, store(62), { kernelVersion: '6.6.90' })],
 });
 
-export const DEFAULT_GENERATIONS: Record<string, GenerationsResult> = {
+export const DEFAULT_GENERATIONS: Record<string, GenerationsRead> = {
   hq: { ok: true, list: HQ_GENERATIONS },
   t460: { ok: true, list: T460_GENERATIONS },
 };
 
-export const unreachable = (name: string): GenerationsResult => ({
+export const unreachable = (name: string): GenerationsRead => ({
   ok: false,
-  message: `${name} is not reachable: ssh: connect to host ${name} port 22: Connection refused`,
+  error: `${name} is not reachable: ssh: connect to host ${name} port 22: Connection refused`,
   hint: 'is the host up? try: ssh ' + name,
 });
 
@@ -177,7 +178,7 @@ export interface ConsoleOptions {
   flake?: FlakeOption;
   hostname?: string;
   /** per host name; hosts missing here are "not reachable" */
-  generations?: Record<string, GenerationsResult>;
+  generations?: Record<string, GenerationsRead>;
   /** content of PROJECT.md */
   todos?: string;
   size?: { columns: number; rows: number };
@@ -225,7 +226,7 @@ export interface ConsoleHarness {
   flake: FlakeControl;
   savePrefs: ReturnType<typeof vi.fn<(changes: Partial<Prefs>) => void>>;
   setTodoDone: ReturnType<typeof vi.fn<(snapshot: TodoSnapshot, todo: ParsedTodo, done: boolean) => Promise<ToggleOutcome>>>;
-  readGenerations: ReturnType<typeof vi.fn<(host: Host) => Promise<GenerationsResult>>>;
+  readGenerations: ReturnType<typeof vi.fn<(host: Host) => Promise<GenerationsRead>>>;
   /** true once Ink unmounted the tree (useApp().exit() or unmount) */
   exited(): boolean;
   cleanup(): void;
@@ -262,7 +263,7 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
 
   const savePrefs = vi.fn<(changes: Partial<Prefs>) => void>();
   const toggle = vi.fn(setTodoDone);
-  const readGenerations = vi.fn(async (host: Host): Promise<GenerationsResult> => generations[host.name] ?? unreachable(host.name));
+  const readGenerations = vi.fn(async (host: Host): Promise<GenerationsRead> => generations[host.name] ?? unreachable(host.name));
   let todoReads = 0;
   const services: Services = {
     hostname: opts.hostname ?? HOSTNAME,

@@ -14,8 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
 import { createGenerationOps } from '../../src/services/generationOps.js';
 import { createRunsService } from '../../src/services/runs.js';
-import type { GenerationOps } from '../../src/state/generations.js';
-import type { RunView } from '../../src/state/runs.js';
+import type { GenerationOps } from '../../src/core/generationService.js';
+import type { RunView } from '../../src/core/runsService.js';
 import { type Environment, localEnvironment } from '../../src/system/context.js';
 import { type Fleet, setupFleet, SYSTEM_PROFILE, useFleet } from '../helpers/fleet.js';
 
@@ -61,7 +61,7 @@ async function storePath(s: Setup, n: number): Promise<string> {
 
 async function generations(s: Setup): Promise<{ generation: number; current: boolean; running: boolean }[]> {
   const read = await s.env.readGenerations(HQ);
-  if (!read.ok) throw new Error(read.message);
+  if (!read.ok) throw new Error(read.error);
   return read.list.generations.map((g) => ({ generation: g.generation, current: g.current, running: g.running }));
 }
 

@@ -17,6 +17,7 @@ import { readProfileFacts } from '../../src/system/profileReader.js';
 import { type HostFactsOptions, readHostFacts } from '../../src/system/remote/hostFacts.js';
 import { FLEET_HOSTS, SYSTEM_PROFILE, builtCli, inCI, setupFleet, useFleet, warnSkip, type Fleet } from '../helpers/fleet.js';
 import { makeRoot } from '../helpers/profileFixture.js';
+import { closedPort } from '../helpers/ports.js';
 
 const cli = builtCli();
 const fleetResult = await setupFleet();
@@ -248,17 +249,5 @@ function hostileRoot(): { root: string } {
   symlinkSync(two, path.join(root, 'run/current-system'));
   symlinkSync(one, path.join(root, 'run/booted-system'));
   return { root };
-}
-
-async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 1;
-      server.close(() => resolve(port));
-    });
-  });
 }
 

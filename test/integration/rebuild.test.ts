@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunsService } from '../../src/services/runs.js';
-import type { RunView } from '../../src/state/runs.js';
+import type { RunView } from '../../src/core/runsService.js';
 import type { RebuildSetup } from '../../src/system/rebuilds.js';
 import { cancelRun } from '../../src/system/runLauncher.js';
 import { EXIT_FILE, isGroupAlive, listRuns, LOG_FILE, readMeta, runInfoAt, runsDir, type RunExit } from '../../src/system/runStore.js';

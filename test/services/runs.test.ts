@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunView } from '../../src/state/runs.js';
+import type { RunView } from '../../src/core/runsService.js';
 import { createRunsService } from '../../src/services/runs.js';
 import { loadHistory } from '../../src/system/history.js';
 import type { RebuildSetup } from '../../src/system/rebuilds.js';

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildGenerationList } from '../../src/core/generations.js';
 import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
 import type { GenerationList, Host } from '../../src/core/types.js';
-import { Controller, type GenerationsResult, type Services } from '../../src/state/controller.js';
+import type { GenerationsRead } from '../../src/core/result.js';
+import { Controller, type Services } from '../../src/state/controller.js';
 
 const T_NOW = Date.parse('2025-06-10T12:00:00Z');
 const HOUR = 3_600_000;
@@ -43,14 +44,14 @@ afterEach(() => {
 
 interface Setup {
   c: Controller;
-  fresh: ReturnType<typeof deferred<GenerationsResult>>;
+  fresh: ReturnType<typeof deferred<GenerationsRead>>;
   cacheReads: string[];
   evaluated: () => boolean;
 }
 
 /** hq is this machine; t460 is remote, selected at start, its read waits for the test. */
 function consoleWith(cached: { list: GenerationList; savedAtMs: number } | null): Setup {
-  const fresh = deferred<GenerationsResult>();
+  const fresh = deferred<GenerationsRead>();
   const cacheReads: string[] = [];
   let evaluated = false;
   const services: Services = {
@@ -100,7 +101,7 @@ describe('remote generation lists', () => {
     const { c, fresh } = consoleWith({ list: list([1, 2]), savedAtMs: T_NOW - 2 * HOUR });
     void c.start();
     await flush();
-    fresh.resolve({ ok: false, message: 't460: timed out after 10 s' });
+    fresh.resolve({ ok: false, error: 't460: timed out after 10 s' });
     await flush();
     expect(numbers(c, 't460')).toEqual([2, 1]);
     expect(c.state.cachedLists.t460).toMatchObject({ refreshing: false, error: 't460: timed out after 10 s', savedAtMs: T_NOW - 2 * HOUR });
@@ -111,9 +112,9 @@ describe('remote generation lists', () => {
     void c.start();
     await flush();
     expect(c.state.generations.t460).toEqual({ status: 'loading' });
-    fresh.resolve({ ok: false, message: 't460: connection refused', hint: 'check it' });
+    fresh.resolve({ ok: false, error: 't460: connection refused', hint: 'check it' });
     await flush();
-    expect(c.state.generations.t460).toEqual({ status: 'error', message: 't460: connection refused', hint: 'check it' });
+    expect(c.state.generations.t460).toEqual({ status: 'error', error: 't460: connection refused', hint: 'check it' });
     expect(c.state.cachedLists.t460).toBeUndefined();
   });
 

@@ -23,7 +23,7 @@ async function consoleWith(runs: FakeRemoteRuns, parallel = 3): Promise<Controll
     hostname: 'hq',
     listFolderHosts: async () => hosts,
     evalFlakeHosts: async () => ({ ok: true, names: hosts }),
-    readGenerations: async () => ({ ok: false, message: 'none here' }),
+    readGenerations: async () => ({ ok: false, error: 'none here' }),
     readTodos: async () => ({ ok: false, error: 'no todos here', missing: true }),
     setTodoDone: async () => ({ kind: 'error', message: 'not here' }),
     savePrefs: () => {},

@@ -20,7 +20,7 @@ function consoleWith(hosts: string[], fleet?: FakeFleet): { c: Controller; reads
     evalFlakeHosts: async () => ({ ok: true, names: hosts }),
     readGenerations: async (host: Host) => {
       reads.push(host.name);
-      return { ok: false, message: `${host.name}: not here` };
+      return { ok: false, error: `${host.name}: not here` };
     },
     readTodos: async () => ({ ok: false, error: 'no todos here', missing: true }),
     setTodoDone: async () => ({ kind: 'error', message: 'not here' }),
@@ -165,7 +165,7 @@ describe('fleet slice', () => {
         hostname: 'hq',
         listFolderHosts: async () => HOSTS,
         evalFlakeHosts: async () => ({ ok: true, names: HOSTS }),
-        readGenerations: async () => ({ ok: false, message: 'no' }),
+        readGenerations: async () => ({ ok: false, error: 'no' }),
         readTodos: async () => ({ ok: false, error: 'none', missing: true }),
         setTodoDone: async () => ({ kind: 'error', message: 'no' }),
         savePrefs: () => {},

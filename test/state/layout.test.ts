@@ -19,7 +19,7 @@ async function started(columns: number, rows: number, runs?: FakeRuns): Promise<
     hostname: 'host00',
     listFolderHosts: async () => HOSTS,
     evalFlakeHosts: async () => ({ ok: true, names: HOSTS }),
-    readGenerations: async () => ({ ok: false, message: 'none here' }),
+    readGenerations: async () => ({ ok: false, error: 'none here' }),
     readTodos: async () => ({ ok: false, error: 'no todos here', missing: true }),
     setTodoDone: async () => ({ kind: 'error', message: 'not here' }),
     savePrefs: () => {},

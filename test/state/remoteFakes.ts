@@ -1,7 +1,7 @@
 // A runs service that deploys other hosts (as the real one does over SSH), for the console's
 // state tests: hosts answer or not, sudo wants a password or not, one password per host.
 import type { RebuildAction } from '../../src/core/rebuildCommand.js';
-import type { PasswordCheck, RunCheck, StartResult } from '../../src/state/runs.js';
+import type { PasswordCheck, RunCheck, StartResult } from '../../src/core/runsService.js';
 import { FakeRuns } from '../ui/fakeRuns.js';
 
 export class FakeRemoteRuns extends FakeRuns {

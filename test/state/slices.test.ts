@@ -18,7 +18,7 @@ function consoleWith(hosts: string[], runs?: FakeRuns): { c: Controller; saved: 
     hostname: 'hq',
     listFolderHosts: async () => hosts,
     evalFlakeHosts: async () => ({ ok: true, names: hosts }),
-    readGenerations: async () => ({ ok: false, message: 'none here' }),
+    readGenerations: async () => ({ ok: false, error: 'none here' }),
     readTodos: async () => ({ ok: false, error: 'no todos here', missing: true }),
     setTodoDone: async () => ({ kind: 'error', message: 'not here' }),
     savePrefs: (changes) => saved.push(changes),

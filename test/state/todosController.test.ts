@@ -23,7 +23,7 @@ function controllerFor(content: string | Buffer, mode = 0o644): { controller: Co
     hostname: 'hq',
     listFolderHosts: async () => [],
     evalFlakeHosts: async () => ({ ok: true, names: [] }),
-    readGenerations: async () => ({ ok: false, message: 'none here' }),
+    readGenerations: async () => ({ ok: false, error: 'none here' }),
     readTodos: readTodoFile,
     setTodoDone,
     savePrefs: () => {},
@@ -37,7 +37,7 @@ describe('Controller todos', () => {
     await controller.todos.reloadTodos();
     expect(controller.state.todos).toMatchObject({ status: 'error' });
     const todos = controller.state.todos;
-    expect(todos.status === 'error' && todos.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a text file`));
+    expect(todos.status === 'error' && todos.error).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a text file`));
     controller.dispose();
   });
 

@@ -48,7 +48,7 @@ describe('closureSizes', () => {
     expect(await closureSizes(none, [])).toEqual({ ok: true, value: new Map() });
     expect(none.calls).toEqual([]);
     const failing = fakeRunner({ exitCode: 1, stderr: "\x1b[31;1merror:\x1b[0m opening lock file '/nix/var/nix/db/big-lock'" });
-    expect(await closureSizes(failing, [A])).toEqual({ ok: false, message: "nix path-info failed (exit 1): opening lock file '/nix/var/nix/db/big-lock'" });
+    expect(await closureSizes(failing, [A])).toEqual({ ok: false, error: "nix path-info failed (exit 1): opening lock file '/nix/var/nix/db/big-lock'" });
     expect((await closureSizes(none, ['relative'])).ok).toBe(false);
     expect((await closureSizes(none, ['nixpkgs#hello'])).ok).toBe(false);
   });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PREFS } from '../../src/core/prefsSchema.js';
 import type { Host } from '../../src/core/types.js';
-import { Controller, type GenerationsResult, type Services } from '../../src/state/controller.js';
+import type { GenerationsRead } from '../../src/core/result.js';
+import { Controller, type Services } from '../../src/state/controller.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { readTodoFile, setTodoDone } from '../../src/system/todoFile.js';
 import { DEFAULT_GENERATIONS } from '../helpers/ui.js';
@@ -23,7 +24,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 function setup(cached: string[] | null) {
   const events: string[] = [];
   const evaluation = deferred<FlakeHostsResult>();
-  const generations = deferred<GenerationsResult>();
+  const generations = deferred<GenerationsRead>();
   const services: Services = {
     hostname: 'hq',
     listFolderHosts: async () => ['hq', 'pi'],
@@ -57,7 +58,7 @@ describe('Controller.start', () => {
     await vi.waitFor(() => expect(s.events).toEqual(['generations hq', 'todos']));
     await settle();
     expect(s.events).toEqual(['generations hq', 'todos']); // no evaluation while generations are read
-    s.generations.resolve(DEFAULT_GENERATIONS.hq as GenerationsResult);
+    s.generations.resolve(DEFAULT_GENERATIONS.hq as GenerationsRead);
     await vi.waitFor(() => expect(s.events).toEqual(['generations hq', 'todos', 'eval']));
     expect(s.controller.state.generations.hq?.status).toBe('ok');
     s.evaluation.resolve({ ok: true, names: ['hq', 'pi', 't460'] });
@@ -69,7 +70,7 @@ describe('Controller.start', () => {
   it('lists the hosts of the last evaluation at once, and the evaluation then decides', async () => {
     const s = setup(['hq', 't460', 'vm01']);
     const started = s.controller.start();
-    s.generations.resolve(DEFAULT_GENERATIONS.hq as GenerationsResult);
+    s.generations.resolve(DEFAULT_GENERATIONS.hq as GenerationsRead);
     await vi.waitFor(() => expect(s.events).toContain('eval'));
     // before the evaluation answers: the folder hosts and the cached flake hosts, still "loading"
     expect(s.controller.state.hosts).toEqual([
@@ -90,7 +91,7 @@ describe('Controller.start', () => {
   it('drops the cached hosts when the evaluation fails', async () => {
     const s = setup(['hq', 'vm01']);
     const started = s.controller.start();
-    s.generations.resolve(DEFAULT_GENERATIONS.hq as GenerationsResult);
+    s.generations.resolve(DEFAULT_GENERATIONS.hq as GenerationsRead);
     await vi.waitFor(() => expect(s.events).toContain('eval'));
     s.evaluation.resolve({ ok: false, error: 'flake evaluation failed: boom', detail: 'boom', hint: 'run: nix eval' });
     await started;

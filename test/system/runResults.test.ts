@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { logCommand, rebuildCommand, runsCommand } from '../../src/commands/rebuild.js';
 import { type FakeIo, fakeIo } from '../commands/fakeIo.js';
 import { createRunsService } from '../../src/services/runs.js';
-import type { RunView } from '../../src/state/runs.js';
+import type { RunView } from '../../src/core/runsService.js';
 import type { Environment } from '../../src/system/context.js';
 import { historyFile, loadHistory } from '../../src/system/history.js';
 import type { RebuildSetup } from '../../src/system/rebuilds.js';
@@ -44,7 +44,7 @@ function environment(rebuild: RebuildSetup): Environment {
     hostname: 'hq',
     listFolderHosts: async () => [],
     evalFlakeHosts: async () => ({ ok: true, names: [] }),
-    readGenerations: async () => ({ ok: false, message: 'not in this test' }),
+    readGenerations: async () => ({ ok: false, error: 'not in this test' }),
     rebuild,
   };
 }

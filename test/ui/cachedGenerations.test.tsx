@@ -56,7 +56,7 @@ describe('kept generation lists in the console', () => {
       flake: ['hq', 'nas'],
       prefs: { lastPane: 'hosts' },
       now: () => NOW,
-      generations: { nas: { ok: false, message: 'nas: timed out after 10 s' } },
+      generations: { nas: { ok: false, error: 'nas: timed out after 10 s' } },
       cachedGenerations: { nas: { list: T460_GENERATIONS, savedAtMs: NOW - 2 * HOUR } },
     });
     harnesses.push(ui);

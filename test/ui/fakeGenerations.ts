@@ -5,8 +5,9 @@
 import { type ClosureDiff, parseDiffClosures } from '../../src/core/closureDiff.js';
 import type { ActivationAction } from '../../src/core/generationOps.js';
 import type { Host } from '../../src/core/types.js';
-import type { FreedSpace, GenerationOpKind, GenerationOps, OpResult } from '../../src/state/generations.js';
-import type { StartResult } from '../../src/state/runs.js';
+import type { FreedSpace, GenerationOpKind, GenerationOps } from '../../src/core/generationService.js';
+import type { Result } from '../../src/core/result.js';
+import type { StartResult } from '../../src/core/runsService.js';
 import { type FakeRuns, makeView } from './fakeRuns.js';
 
 const GIB = 1024 ** 3;
@@ -70,13 +71,13 @@ export class FakeGenerationOps implements GenerationOps {
     return this.running;
   }
 
-  async diff(host: string, from: string, to: string): Promise<OpResult<ClosureDiff>> {
+  async diff(host: string, from: string, to: string): Promise<Result<ClosureDiff>> {
     this.diffCalls.push({ host, from, to });
-    if (this.diffError !== null) return { ok: false, message: this.diffError };
+    if (this.diffError !== null) return { ok: false, error: this.diffError };
     return { ok: true, value: parseDiffClosures(this.diffText(from, to)) };
   }
 
-  async closureSizes(_host: string, paths: readonly string[]): Promise<OpResult<Record<string, number>>> {
+  async closureSizes(_host: string, paths: readonly string[]): Promise<Result<Record<string, number>>> {
     const out: Record<string, number> = {};
     for (const p of paths) {
       const size = this.sizes[p] ?? this.defaultSize;
@@ -85,7 +86,7 @@ export class FakeGenerationOps implements GenerationOps {
     return { ok: true, value: out };
   }
 
-  async estimateFreed(host: string, deleted: readonly string[], kept: readonly string[]): Promise<OpResult<FreedSpace>> {
+  async estimateFreed(host: string, deleted: readonly string[], kept: readonly string[]): Promise<Result<FreedSpace>> {
     this.freedCalls.push({ host, deleted: [...deleted], kept: [...kept] });
     return { ok: true, value: this.freed };
   }
@@ -102,9 +103,9 @@ export class FakeGenerationOps implements GenerationOps {
     return { ok: true, id };
   }
 
-  async deleteGenerations(request: { host: string; generations: readonly number[]; password?: string }): Promise<OpResult<{ lines: string[] }>> {
+  async deleteGenerations(request: { host: string; generations: readonly number[]; password?: string }): Promise<Result<{ lines: string[] }>> {
     this.deleteCalls.push({ ...request, generations: [...request.generations] });
-    if (this.deleteError !== null) return { ok: false, message: this.deleteError };
+    if (this.deleteError !== null) return { ok: false, error: this.deleteError };
     this.onDelete(request.host, request.generations);
     return { ok: true, value: { lines: request.generations.map((n) => `removing profile version ${n}`) } };
   }

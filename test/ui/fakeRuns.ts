@@ -7,7 +7,7 @@ import type { ProgressSnapshot } from '../../src/core/progressSnapshot.js';
 import { parseLogLine } from '../../src/core/nixLog.js';
 import type { RebuildAction } from '../../src/core/rebuildCommand.js';
 import { summarise } from '../../src/core/runSummary.js';
-import type { RunsService, RunView, StartResult } from '../../src/state/runs.js';
+import type { RunsService, RunView, StartResult } from '../../src/core/runsService.js';
 
 /** The console's clock in these tests. */
 export const T_NOW = Date.parse('2025-06-01T12:00:00Z');

@@ -6,7 +6,7 @@
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Generation, GenerationList } from '../../src/core/types.js';
-import type { GenerationsResult } from '../../src/state/controller.js';
+import type { GenerationsRead } from '../../src/core/result.js';
 import { KEYMAP, keyLabel } from '../../src/ui/keymap.js';
 import { wholeHelp } from './screen.js';
 import { type ConsoleHarness, type ConsoleOptions, DEFAULT_GENERATIONS, HQ_GENERATIONS, KEY, renderConsole, statusBarText, T460_GENERATIONS, ticks } from '../helpers/ui.js';
@@ -23,7 +23,7 @@ interface Setup {
   ui: ConsoleHarness;
   ops: FakeGenerationOps;
   runs: FakeRuns;
-  generations: Record<string, GenerationsResult>;
+  generations: Record<string, GenerationsRead>;
 }
 
 /** The console with the generations pane focused on hq. */
@@ -32,7 +32,7 @@ async function open(opts: ConsoleOptions = {}, configure: (ops: FakeGenerationOp
   const ops = new FakeGenerationOps(runs);
   configure(ops);
   // a copy the test may change: what readGenerations answers from now on
-  const generations: Record<string, GenerationsResult> = { ...DEFAULT_GENERATIONS };
+  const generations: Record<string, GenerationsRead> = { ...DEFAULT_GENERATIONS };
   harness = await renderConsole({ runs, genOps: ops, generations, runRefreshMs: 0, now: () => T_NOW, ...opts });
   await harness.press('2');
   return { ui: harness, ops, runs, generations };

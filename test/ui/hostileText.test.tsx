@@ -71,7 +71,7 @@ describe('hostile text', () => {
   });
 
   it('a message about reading generations (e.g. ssh stderr) with escape sequences is shown as text', async () => {
-    const ui = await open({ generations: { hq: { ok: false, message: 'ssh said \u001b[2J\u001b[Hcleared', hint: 'try \u001b]8;;x\u0007this' } } });
+    const ui = await open({ generations: { hq: { ok: false, error: 'ssh said \u001b[2J\u001b[Hcleared', hint: 'try \u001b]8;;x\u0007this' } } });
     const rows = paneRows(ui.lastFrame(), '2 Generations').join(' ');
     expect(rows).toContain('ssh said ^[[2J^[[Hcleared');
     expect(rows).toContain('try ^[]8;;x^Gthis');

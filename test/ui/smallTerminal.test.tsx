@@ -175,7 +175,7 @@ describe('the generations pane', () => {
   it('wraps a message instead of cutting it at 60x16', async () => {
     const message = 'vm01 is not this machine (hq): its generations are not reachable yet';
     const hint = 'until then: ssh vm01 nixos-rebuild list-generations';
-    const ui = await open({ size: SMALL, generations: { ...DEFAULT_GENERATIONS, hq: { ok: false, message, hint } } });
+    const ui = await open({ size: SMALL, generations: { ...DEFAULT_GENERATIONS, hq: { ok: false, error: message, hint } } });
     const text = joined(paneRows(ui.lastFrame(), '2 Generations'));
     expect(text).toContain(message);
     expect(text).toContain(hint);

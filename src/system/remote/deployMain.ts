@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseRemoteRequest, type RemoteRequest, RemoteRequestError } from '../../core/deployPlan.js';
+import { parseRemoteRequest, RemoteRequestError } from '../../core/deployPlan.js';
+import { stepRunnerRequest } from '../stepRunnerRequest.js';
 import { remoteScript } from './remoteScripts.js';
 import { type LocalStep, runRemoteRequest } from './deploySteps.js';
 import { type OpenedRemote, openDeployRemote } from './deployRemote.js';
@@ -45,21 +46,9 @@ export async function deployMain(args: readonly string[], deps: DeployMainDeps =
   const say = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
-  if (args.length !== 1 || args[0] === undefined) {
-    say('usage: __deploy REQUEST_JSON');
-    return 2;
-  }
-  let request: RemoteRequest;
-  try {
-    request = parseRemoteRequest(args[0]);
-  } catch (error) {
-    if (error instanceof RemoteRequestError) {
-      say(`error: bad request: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
-  process.on('SIGHUP', () => {});
+  const start = stepRunnerRequest('__deploy', args, parseRemoteRequest, RemoteRequestError);
+  if (!start.ok) return start.exitCode;
+  const { request } = start;
   const password = request.elevation === 'password' ? await readPassword(deps.stdin ?? process.stdin) : undefined;
   const opened = await (deps.open ?? openDeployRemote)(request.host);
   // the build's result link lives here while the run goes (a GC root until the host has the system)

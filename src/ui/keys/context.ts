@@ -78,7 +78,7 @@ export const generationRule =
     const host = ctx.host;
     if (!host) return 'no host selected';
     const list = ctx.generations;
-    if (list?.status === 'error') return list.message;
+    if (list?.status === 'error') return list.error;
     if (list?.status !== 'ok') return `the generations of ${host.name} are still being read`;
     if (needs.selected && !ctx.generationSelected) return `no generation of ${host.name} selected`;
     return needs.change ? generationChangeRefusal(host, ctx.hostname, ctx.remote) : null;

@@ -2,12 +2,12 @@
 // switch/boot/test to a generation (a detached run, followed like a rebuild), deleting
 // generations. The real service is src/services/generationOps.ts (nix on this machine); the demo
 // supplies a stand-in, tests a fake.
-import type { ClosureDiff } from '../core/closureDiff.js';
-import type { ActivationAction } from '../core/generationOps.js';
-import type { Host } from '../core/types.js';
-import type { PasswordCheck, StartResult } from './runs.js';
+import type { ClosureDiff } from './closureDiff.js';
+import type { ActivationAction } from './generationOps.js';
+import type { Result } from './result.js';
+import type { Host } from './types.js';
+import type { PasswordCheck, StartResult } from './runsService.js';
 
-export type OpResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export interface FreedSpace {
   /** bytes only the deleted generations hold (an upper bound: other GC roots may hold some) */
@@ -30,18 +30,18 @@ export interface GenerationOps {
   /** the store path /run/current-system points at, or null when there is none */
   runningSystem(host: string): Promise<string | null>;
   /** `nix store diff-closures FROM TO`, read */
-  diff(host: string, fromStorePath: string, toStorePath: string): Promise<OpResult<ClosureDiff>>;
+  diff(host: string, fromStorePath: string, toStorePath: string): Promise<Result<ClosureDiff>>;
   /** closure size in bytes of each store path nix knows (one call for all of them) */
-  closureSizes(host: string, paths: readonly string[]): Promise<OpResult<Record<string, number>>>;
+  closureSizes(host: string, paths: readonly string[]): Promise<Result<Record<string, number>>>;
   /**
    * What the next garbage collection could free once `deleted` are gone and `kept` stay (the
    * running and booted systems are always counted as kept).
    */
-  estimateFreed(host: string, deleted: readonly string[], kept: readonly string[]): Promise<OpResult<FreedSpace>>;
+  estimateFreed(host: string, deleted: readonly string[], kept: readonly string[]): Promise<Result<FreedSpace>>;
   /** whether this operation needs a sudo password typed in */
   needsPassword(host: string, op: GenerationOpKind): Promise<boolean>;
   /** start switching/booting/testing generation N as a detached run; watch it through RunsService.adopt */
   activate(request: { host: string; generation: number; action: ActivationAction; password?: string }): Promise<StartResult>;
   /** delete generations now (then the boot menu is refreshed); the lines say what happened */
-  deleteGenerations(request: { host: string; generations: readonly number[]; password?: string; onLine?: (line: string) => void }): Promise<OpResult<{ lines: string[] }>>;
+  deleteGenerations(request: { host: string; generations: readonly number[]; password?: string; onLine?: (line: string) => void }): Promise<Result<{ lines: string[] }>>;
 }

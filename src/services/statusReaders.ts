@@ -3,7 +3,7 @@
 // pooled ssh connection, the flake's toplevels by nix, the last runs from the run store.
 import os from 'node:os';
 import path from 'node:path';
-import type { FlakeToplevel, HostRead, LastRun } from '../core/fleetStatus.js';
+import type { FlakeToplevel, HostRead, LastRun, StatusDeps } from '../core/fleetStatus.js';
 import type { Prefs } from '../core/prefsSchema.js';
 import type { Host } from '../core/types.js';
 import type { Environment } from '../system/context.js';
@@ -15,8 +15,6 @@ import { listRuns } from '../system/runStore.js';
 import { resultOf } from '../system/runTracking.js';
 import { openSshPool, type SshPool } from '../system/ssh/sshPool.js';
 import { fileToplevelCache } from '../system/toplevelCache.js';
-import type { Io } from './io.js';
-import { type StatusDeps, type StatusRequest, statusCommand } from './status.js';
 
 /** Hosts read at once: ssh connections are cheap and mostly waiting, so many; 50 hosts in ~4 rounds. */
 export const STATUS_PARALLEL = 16;
@@ -86,8 +84,4 @@ export function statusReaders(env: Environment, prefs: Prefs): StatusDeps {
       await own?.closeAll();
     },
   };
-}
-
-export async function runStatus(env: Environment, io: Io, request: StatusRequest, prefs: Prefs): Promise<number> {
-  return statusCommand(env, io, request, statusReaders(env, prefs));
 }

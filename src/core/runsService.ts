@@ -1,7 +1,7 @@
-import type { DeployProgress } from '../core/deployProgress.js';
-import type { ProgressSnapshot } from '../core/progressSnapshot.js';
-import type { RebuildAction } from '../core/rebuildCommand.js';
-import type { RunSummary } from '../core/runSummary.js';
+import type { DeployProgress } from './deployProgress.js';
+import type { ProgressSnapshot } from './progressSnapshot.js';
+import type { RebuildAction } from './rebuildCommand.js';
+import type { RunSummary } from './runSummary.js';
 
 export type RunPhase = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'partial' | 'lost';
 
