@@ -13,6 +13,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+/** CPU time of the whole machine so far (all cores, in seconds), from /proc/stat. */
+function machineCpuSeconds(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return (fields.reduce((a, b) => a + b, 0) - idle) / 100; // USER_HZ is 100 on Linux
+}
+
 /** Logins sshd accepted so far, over all the fleet's sshd logs. */
 function logins(sshDir: string): number {
   let n = 0;
@@ -73,23 +80,30 @@ export async function fleetStatusBench(clones = 50): Promise<void> {
         onInterrupt: () => () => {},
       };
       return {
-        async run(hosts: string[]): Promise<{ ms: number; logins: number; rows: number }> {
+        async run(hosts: string[]): Promise<{ ms: number; logins: number; rows: number; busy: number }> {
           out = '';
           const before = logins(sshDir);
+          const cpuBefore = machineCpuSeconds();
           const started = performance.now();
           await statusCommand(env, io, { hosts, json: true }, statusReaders(env, DEFAULT_PREFS));
           const ms = performance.now() - started;
+          const busy = (machineCpuSeconds() - cpuBefore) / (ms / 1000) / os.cpus().length;
           await new Promise((r) => setTimeout(r, 300)); // sshd writes its log line just after the login
           const rows = (JSON.parse(out) as { reachable: boolean }[]).filter((r) => r.reachable).length;
-          return { ms, logins: logins(sshDir) - before, rows };
+          return { ms, logins: logins(sshDir) - before, rows, busy };
         },
         dispose: () => env.dispose?.(),
       };
     };
     const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cache-'));
     process.env.XDG_CACHE_HOME = cacheHome;
-    const show = (label: string, r: { ms: number; logins: number; rows: number }, n: number): void =>
-      console.log(`  ${label.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   ${r.rows}/${n} read, ${r.logins} ssh logins`);
+    type Run = { ms: number; logins: number; rows: number; busy: number };
+    // the test fleet's hosts (sshd, each session's namespace, the facts script) run on this
+    // machine's cores too: "cpu busy" near 100% means the figure measures this machine, not waiting
+    const show = (label: string, r: Run, n: number): void =>
+      console.log(
+        `  ${label.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   ${r.rows}/${n} read, ${r.logins} ssh logins, cpu busy ${Math.round(r.busy * 100)}%`,
+      );
 
     const cold1 = makeRunner();
     const oneCold = await cold1.run([names[0] as string]);
@@ -98,7 +112,7 @@ export async function fleetStatusBench(clones = 50): Promise<void> {
     rmSync(cacheHome, { recursive: true, force: true });
     const all = makeRunner();
     const allCold = await all.run(names);
-    const allWarm: { ms: number; logins: number; rows: number }[] = [];
+    const allWarm: Run[] = [];
     for (let i = 0; i < 3; i++) allWarm.push(await all.run(names));
     await all.dispose();
     const fresh = makeRunner(); // new connections, toplevels cached
