@@ -57,7 +57,7 @@ export function RunsList({ state, width, height }: { state: AppState; width: num
           const selected = offset + i === listCursor;
           const isOpen = open.some((p) => p.id === id);
           const text = view
-            ? `${phaseGlyph(view.phase, ascii)} ${fit(view.host, 10, g)} ${fit(view.action, 13, g)}${fit(view.phase, 10, g)}${fit(formatDuration(elapsedMs(view, state.runs.nowMs)), 7, g)}${startedAt(view.startedAtMs)}${isOpen ? '  open' : ''}`
+            ? `${phaseGlyph(view.phase, ascii)} ${fit(view.host, 10, g)} ${fit(view.action, 13, g)}${fit(view.phase !== 'running' && view.deploy?.result?.kind === 'rolled-back' ? 'rolled back' : view.phase, 12, g)}${fit(formatDuration(elapsedMs(view, state.runs.nowMs)), 7, g)}${startedAt(view.startedAtMs)}${isOpen ? '  open' : ''}`
             : `? ${id}`;
           return (
             <Text key={id} inverse={selected} bold={selected} wrap="truncate-end">

@@ -5,27 +5,16 @@
 //
 // The tests run in order on one fleet: 1 switches t460 to its flake configuration (generation 3),
 // 3 deploys t460 again with pi, 4 rolls t460 back to generation 2.
-import { execaSync } from 'execa';
 import { mkdir, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from '../../scripts/tmux.js';
 import { builtCli, type Fleet, type FleetHost, isSkip, setupFleet, type Skip, SYSTEM_PROFILE, useFleet } from '../helpers/fleet.js';
-
-function tmuxMissing(): Skip | null {
-  try {
-    execaSync('tmux', ['-V']);
-    return null;
-  } catch {
-    const skip = 'tmux is not installed (apt-get install tmux)';
-    if (process.env.CI) throw new Error(`the console deploy test must run in CI: ${skip}`);
-    return { skip };
-  }
-}
+import { tmuxMissing } from '../helpers/tmuxPresent.js';
 
 const cli = builtCli();
-const tmuxProblem = tmuxMissing();
+const tmuxProblem = tmuxMissing('the console deploy test');
 const fleetResult = isSkip(cli) || tmuxProblem ? (tmuxProblem ?? (cli as Skip)) : await setupFleet();
 const { skip, fleet } = useFleet('remote deploys from the console over the test fleet (tmux)', fleetResult, cli, tmuxProblem);
 

@@ -2,29 +2,19 @@
 // pi are reached over the fleet's sshd through NIX_SSHOPTS, `refuser` refuses connections. Moving
 // to t460 shows its generations read over ssh; F shows every host's row; quitting closes the
 // ssh connections.
-import { execa, execaSync } from 'execa';
+import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from '../../scripts/tmux.js';
 import { builtCli, type Fleet, isSkip, setupFleet, type Skip, useFleet } from '../helpers/fleet.js';
-
-function tmuxMissing(): Skip | null {
-  try {
-    execaSync('tmux', ['-V']);
-    return null;
-  } catch {
-    const skip = 'tmux is not installed (apt-get install tmux)';
-    if (process.env.CI) throw new Error(`the fleet console test must run in CI: ${skip}`);
-    return { skip };
-  }
-}
+import { tmuxMissing } from '../helpers/tmuxPresent.js';
+import { closedPort } from '../helpers/ports.js';
 
 const cli = builtCli();
-const tmuxProblem = tmuxMissing();
+const tmuxProblem = tmuxMissing('the fleet console test');
 const fleetResult = isSkip(cli) || tmuxProblem ? (tmuxProblem ?? (cli as Skip)) : await setupFleet();
 const { skip, fleet } = useFleet('the console over the test fleet (tmux)', fleetResult, cli, tmuxProblem);
 
@@ -35,12 +25,7 @@ let sshConfig = '';
 /** A port with no listener: the fleet's refusing port when it has one. */
 async function refusedPort(f: Fleet): Promise<number> {
   const fromFleet = Number(f.refusedPort ?? f.env.FAKE_NIXOS_REFUSED_PORT);
-  if (Number.isInteger(fromFleet) && fromFleet > 0) return fromFleet;
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+  return Number.isInteger(fromFleet) && fromFleet > 0 ? fromFleet : closedPort();
 }
 
 /** ssh processes whose command line names this test's folder (the pool's masters live there). */

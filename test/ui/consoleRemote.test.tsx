@@ -88,6 +88,8 @@ describe.each([false, true])('ascii %s', (ascii) => {
       expect(rows.some((r) => /hq +- +ok/.test(r))).toBe(true);
       expect(rows.some((r) => /pi +4\/4 confirm +rolled back: no ack/.test(r))).toBe(true);
       expect(rows.some((r) => /t460 +4\/4 confirm +confirming: 25 s left/.test(r))).toBe(true);
+      // pi's own run in the list below says how it ended: rolled back, not just failed
+      expect(rows.some((r) => /pi +switch +rolled back/.test(r))).toBe(true);
       if (ascii) expect(nonAscii(frame)).toEqual([]);
     });
   });
