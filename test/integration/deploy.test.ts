@@ -40,7 +40,9 @@ describe('remote deploy', () => {
     expect(all).toContain('nixdeck: phase activate');
     expect(all).toContain('nixdeck: phase confirm');
     expect(all).toMatch(/confirming: \d+ s left/);
-    expect(all).toMatch(/error: edge rolled back: .*a new SSH connection to edge failed: .*cut off/);
+    // the new connection fails either way: refused by the cut-off host, or (on a busy machine) the
+    // last short probe before the deadline times out first
+    expect(all).toMatch(/error: edge rolled back: .*a new SSH connection to edge failed: .*(cut off|timed out)/);
     expect(await links(f, 'edge')).toEqual(before);
     // and it takes new sessions again
     const again = await execa('ssh', ['-F', f.sshConfig, 'edge', 'readlink /run/current-system'], { reject: false });
