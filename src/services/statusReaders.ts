@@ -10,7 +10,7 @@ import type { Environment } from '../system/context.js';
 import { localRunner } from '../system/exec.js';
 import { flakeToplevels } from '../system/flakeToplevels.js';
 import { readLocalHostFacts } from '../system/localHostFacts.js';
-import { readHostFacts } from '../system/remote/hostFacts.js';
+import { readRemoteHostFacts } from '../system/remote/hostFacts.js';
 import { listRuns } from '../system/runStore.js';
 import { resultOf } from '../system/runTracking.js';
 import { openSshPool, type SshPool } from '../system/ssh/sshPool.js';
@@ -49,14 +49,7 @@ export function statusReaders(env: Environment, prefs: Prefs): StatusDeps {
           cache.save();
           return { ok: true, facts, rttMs: null };
         }
-        const remote = await remoteHost(host.name);
-        const up = await remote.connect();
-        if (!up.ok) return up;
-        // the facts read is one round trip over the connection: its time is the host's round trip
-        // (with the script's own few milliseconds), and no second session is opened to measure it
-        const started = performance.now();
-        const read = await readHostFacts(remote.executor);
-        return read.ok ? { ok: true, facts: read.facts, rttMs: Math.round(performance.now() - started) } : read;
+        return await readRemoteHostFacts(await remoteHost(host.name));
       } catch (error) {
         return { ok: false, error: (error as Error).message };
       }

@@ -170,11 +170,9 @@ export function localEnvironment(options: Locations, prefs: Prefs): Environment 
 
 /** A remote host's generations: its facts in one round trip over its connection, the same list code as here. */
 export async function readRemoteGenerations(remote: RemoteHost): Promise<GenerationsRead> {
-  const { readHostFacts, DEFAULT_SYSTEM_PROFILE } = await import('./remote/hostFacts.js');
+  const { readRemoteHostFacts, DEFAULT_SYSTEM_PROFILE } = await import('./remote/hostFacts.js');
   const hint = `check the connection with: ssh ${remote.destination}`;
-  const up = await remote.connect();
-  if (!up.ok) return { ok: false, error: `cannot read the generations of ${remote.name}: ${up.error}`, hint };
-  const read = await readHostFacts(remote.executor);
+  const read = await readRemoteHostFacts(remote);
   if (!read.ok) return { ok: false, error: `cannot read the generations of ${remote.name}: ${read.error}`, hint };
   const list = buildGenerationList(read.facts.profile);
   if (list.generations.length === 0) return { ok: false, error: `no system generations in ${DEFAULT_SYSTEM_PROFILE} on ${remote.name}`, hint: 'is it a NixOS machine?' };

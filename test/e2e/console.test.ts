@@ -2,25 +2,15 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, paneStatus, sendKeys, startSession, stop, tmux, type TmuxSession, waitForText } from '../../scripts/tmux.js';
+import { E2E_CLI, e2eMissing } from '../helpers/tmuxPresent.js';
 
 async function tmuxResize(s: TmuxSession, cols: number, rows: number): Promise<void> {
   await tmux(s.socket, ['resize-window', '-t', s.name, '-x', String(cols), '-y', String(rows)]);
 }
 
-const CLI = path.resolve('dist/nixdeck.js');
-
-function missing(): string | null {
-  try {
-    execaSync('tmux', ['-V']);
-  } catch {
-    return 'tmux is not installed (apt-get install tmux)';
-  }
-  if (!existsSync(CLI)) return `${CLI} is not built (npm run build)`;
-  return null;
-}
+const CLI = E2E_CLI;
 
 /** A fresh demo console in tmux at 80x24 with its own temporary folder, for one test. */
 async function withDemo(env: Record<string, string>, body: (s: TmuxSession) => Promise<void>): Promise<void> {
@@ -35,7 +25,7 @@ async function withDemo(env: Record<string, string>, body: (s: TmuxSession) => P
   }
 }
 
-const reason = missing();
+const reason = e2eMissing();
 if (reason && process.env.CI) throw new Error(`end-to-end tests must run in CI: ${reason}`);
 if (reason) console.warn(`skipping end-to-end tests: ${reason}`);
 

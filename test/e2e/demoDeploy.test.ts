@@ -5,23 +5,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession, stop, tmux, type TmuxSession, waitForText } from '../../scripts/tmux.js';
+import { E2E_CLI, e2eMissing } from '../helpers/tmuxPresent.js';
 
-const CLI = path.resolve('dist/nixdeck.js');
+const CLI = E2E_CLI;
 
-function missing(): string | null {
-  try {
-    execaSync('tmux', ['-V']);
-  } catch {
-    return 'tmux is not installed (apt-get install tmux)';
-  }
-  if (!existsSync(CLI)) return `${CLI} is not built (npm run build)`;
-  return null;
-}
-
-const reason = missing();
+const reason = e2eMissing();
 if (reason && process.env.CI) throw new Error(`end-to-end tests must run in CI: ${reason}`);
 if (reason) console.warn(`skipping end-to-end tests: ${reason}`);
 

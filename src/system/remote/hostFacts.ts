@@ -4,6 +4,7 @@
 import type { HostStatusFacts } from '../../core/hostFacts.js';
 import { parseHostFacts } from '../../core/hostFactsParse.js';
 import type { ExecResult, Executor } from '../executor.js';
+import type { RemoteHost } from './remoteHost.js';
 import { remoteScript } from './remoteScripts.js';
 
 export const DEFAULT_SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
@@ -44,6 +45,18 @@ export async function readHostFacts(
   const said = firstLine(result.stderr);
   if (result.code !== 0 && said) return { ok: false, error: `the host-facts script failed (exit ${result.code}): ${said}` };
   return { ok: false, error: parsed.error };
+}
+
+/**
+ * A remote host's facts over its shared connection: connect (no session), then the script in one
+ * round trip, whose time is the host's round trip (with the script's own few milliseconds).
+ */
+export async function readRemoteHostFacts(remote: RemoteHost): Promise<{ ok: true; facts: HostStatusFacts; rttMs: number } | { ok: false; error: string }> {
+  const up = await remote.connect();
+  if (!up.ok) return up;
+  const started = performance.now();
+  const read = await readHostFacts(remote.executor);
+  return read.ok ? { ...read, rttMs: Math.round(performance.now() - started) } : read;
 }
 
 function firstLine(text: string): string {
