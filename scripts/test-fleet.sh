@@ -422,7 +422,7 @@ next=0
 for h in "${HOSTS[@]}"; do
   H=$ROOT/hosts/$h
   P=$H/nix/var/nix/profiles
-  mkdir -p "$P" "$H/run" "$H/etc/nixos" "$ROOT/overlay-work/$h"
+  mkdir -p "$P" "$H/run" "$H/etc/nixos"
   read -r -a dates <<< "${DATES[$h]}"
   for ((g = 1; g <= ${#dates[@]}; g++)); do
     toplevel=${TOPLEVELS[next]}; next=$((next + 1))
@@ -487,7 +487,6 @@ for (const clone of clones) {
   copy(pi, dir);
   fs.writeFileSync(path.join(dir, 'etc/hostname'), `${clone}\n`);
   fs.writeFileSync(path.join(dir, 'etc/hosts'), hosts.replace(/^127\.0\.0\.2 pi$/m, `127.0.0.2 ${clone}`));
-  fs.mkdirSync(path.join(root, 'overlay-work', clone), { recursive: true });
 }
 JS
 fi
@@ -640,14 +639,21 @@ if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; th
 unset SUDO_USER SUDO_UID SUDO_GID SUDO_COMMAND
 export FAKE_NIXOS_ROOT="$root" FAKE_NIXOS_HOST="$host" NIX_CONF_DIR="$root/nixconf" \
   FAKE_NIXOS_LOG="$root/switch.log" FAKE_NIXOS_RUN=/run PATH="$root/bin:$PATH" SHLVL=1
-exec unshare --mount --uts --propagation private -- /bin/sh -c '
+# overlayfs empties its workdir at every mount: sessions of one host running at once each need
+# their own, or one mount removes the other's work/ in the middle (ENOENT, "special device
+# overlay does not exist")
+work=$(mktemp -d "$root/overlay-work/$host.XXXXXX")
+export FAKE_NIXOS_OVERLAY_WORK="$work"
+set +e
+unshare --mount --uts --propagation private -- /bin/sh -c '
   set -e
   host_root=$FAKE_NIXOS_ROOT/hosts/$FAKE_NIXOS_HOST
   hostname "$FAKE_NIXOS_HOST"
   mount --bind "$host_root/nix/var/nix/profiles" /nix/var/nix/profiles
   mount --bind "$host_root/run" /run
   mount -t overlay overlay \
-    -o "lowerdir=/etc,upperdir=$host_root/etc,workdir=$FAKE_NIXOS_ROOT/overlay-work/$FAKE_NIXOS_HOST" /etc
+    -o "lowerdir=/etc,upperdir=$host_root/etc,workdir=$FAKE_NIXOS_OVERLAY_WORK" /etc
+  unset FAKE_NIXOS_OVERLAY_WORK
   cd /
   if [ -n "$1" ]; then
     HOME=$(getent passwd "$1" | cut -d: -f6)
@@ -658,6 +664,9 @@ exec unshare --mount --uts --propagation private -- /bin/sh -c '
   fi
   if [ -n "$SSH_ORIGINAL_COMMAND" ]; then exec "$@" /bin/bash -c "$SSH_ORIGINAL_COMMAND"; fi
   exec "$@" /bin/bash -l' fakehost-session "$user"
+status=$?
+rm -rf "$work"
+exit $status
 SH
 chmod +x "$ROOT/bin/fakehost-session"
 
