@@ -79,6 +79,19 @@ const SCENES: Scene[] = [
     keys: ['j', 'j', 's', { waitFor: 'y/N' }, 'y'],
     ready: /t460 · switch · confirm \d s left[\s\S]*confirming: \d s left/,
   },
+  {
+    file: 'inputs.png',
+    what: 'I then u: the flake inputs updated, old → new per input, and what to do next (nothing committed)',
+    keys: ['I', { waitFor: 'flake inputs 7 inputs' }, 'u'],
+    ready: /\d+ inputs? changed · nothing is committed[\s\S]*r revert flake\.lock/,
+  },
+  {
+    file: 'generation-commit.png',
+    what: "hq's running generation and the commit it was built from (its subject on the detail line)",
+    keys: ['2'],
+    ready: /rev [0-9a-f]{7} hq: bluetooth/,
+  },
+  { file: 'history.png', what: 'l: the history, with the hosts on each commit', keys: ['l'], ready: /history 38 commits[\s\S]*\[x1carbon\]/ },
 ];
 
 const COLS = 80;

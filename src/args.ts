@@ -27,6 +27,8 @@ export type Invocation =
   | With<'gc', { dryRun: boolean; yes: boolean }>
   | With<'rollback', { host?: string; to?: string; action?: string; confirmTimeout?: string; yes: boolean }>
   | With<'status', { hosts: string[]; json: boolean }>
+  | With<'update', { inputs: string[]; revert?: string }>
+  | With<'inputs', { json: boolean }>
   | With<'config', { action: 'list' } | { action: 'path' } | { action: 'get'; key: string } | { action: 'unset'; key: string } | { action: 'set'; key: string; value: string }>;
 
 /** Bad usage (exit 2); `command` is the command whose help tells more, e.g. "nixdeck config set". */

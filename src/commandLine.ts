@@ -116,6 +116,21 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       result = { kind: 'status', options: globals(command), hosts, json: Boolean(opts.json) };
     });
 
+  sub(program, 'inputs', "the flake's inputs from flake.lock: source, branch, locked revision, age, release support")
+    .option('--json', 'print JSON for scripts')
+    .action((opts: { json?: boolean }, command: Command) => {
+      result = { kind: 'inputs', options: globals(command), json: Boolean(opts.json) };
+    });
+
+  sub(program, 'update', "update flake.lock (every input, or the ones named) as a run, then show what changed; never commits")
+    .argument('[INPUT...]', 'the inputs to update (default: all of them)')
+    .option('--revert [RUN]', 'put flake.lock back as it was before the last update run (or that run)')
+    .addHelpText('after', '\nThe run is detached like a rebuild (nixdeck runs, nixdeck log RUN); its host is "flake.lock".\nExit status: 0 ok, 1 the update or the revert failed, 2 bad usage or an unknown input.')
+    .action((inputs: string[], opts: { revert?: string | boolean }, command: Command) => {
+      if (opts.revert !== undefined && inputs.length > 0) throw new UsageError('update --revert takes no input names: it puts back the whole flake.lock', commandPath(command));
+      result = { kind: 'update', options: globals(command), inputs, ...(opts.revert !== undefined ? { revert: opts.revert === true ? 'last' : String(opts.revert) } : {}) };
+    });
+
   sub(program, 'rollback', 'switch to another generation (default: the previous one)')
     .argument('[HOST]', 'the host (default: this machine)')
     .option('--to <N>', 'the generation to switch to')

@@ -4,6 +4,7 @@ import type { GlobalOptions } from './args.js';
 import type { Io } from './commands/io.js';
 import { DEFAULT_PREFS, type Prefs } from './core/prefsSchema.js';
 import { lazyFleetStatus } from './services/fleetStatusLazy.js';
+import { lazyFlakeUpdater, lazyRepoService } from './services/repoServiceLazy.js';
 import { consoleRemote, lazyGenerations, lazyRuns } from './services/lazyServices.js';
 import { Controller, type Services } from './state/controller.js';
 import type { FleetStatusService } from './state/fleetSlice.js';
@@ -15,6 +16,9 @@ import { readTodoFile, setTodoDone } from './system/todoFile.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+// focus reports (ESC[I) tell the console that the terminal has the focus again: the git state is read again
+const FOCUS_REPORTING_ON = '\x1b[?1004h';
+const FOCUS_REPORTING_OFF = '\x1b[?1004l';
 const SAVE_DELAY_MS = 500;
 
 export function consoleServices(
@@ -115,6 +119,16 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   });
   const fleet = lazyFleetStatus(env, stored);
   const services = consoleServices(env, save, runs, lazyGenerations(env, prefs === null, remote), fleet);
+  if (prefs) {
+    // the real flake's repository (the demo wires its own)
+    services.repo = lazyRepoService({
+      flakeDir: env.flakeDir,
+      now: Date.now,
+      ages: () => ({ fresh: stored.inputFreshDays, old: stored.inputOldDays, veryOld: stored.inputVeryOldDays }),
+      update: lazyFlakeUpdater({ stateDir: env.rebuild.stateDir, flakeDir: env.flakeDir, supervisor: env.rebuild.supervisor }),
+    });
+  }
+  if (!prefs && env.repo) services.repo = env.repo;
   services.evalFlakeHosts = async (dir) => {
     firstDataIn();
     await frames.next();
@@ -135,7 +149,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   const leave = (): void => {
     if (!inAltScreen) return;
     inAltScreen = false;
-    process.stdout.write(LEAVE_ALT_SCREEN);
+    process.stdout.write(FOCUS_REPORTING_OFF + LEAVE_ALT_SCREEN);
   };
   // A closed SSH connection or terminal (SIGHUP) or a kill (SIGTERM) ends the console the
   // orderly way: preferences saved, the demo's folder removed; detached runs are not touched.
@@ -156,7 +170,7 @@ export async function openConsole(options: GlobalOptions, prefs: PrefsStore | nu
   };
   process.prependListener('SIGHUP', onSignal);
   process.prependListener('SIGTERM', onSignal);
-  process.stdout.write(ENTER_ALT_SCREEN);
+  process.stdout.write(ENTER_ALT_SCREEN + FOCUS_REPORTING_ON);
   process.on('exit', leave);
   try {
     void controller.start();

@@ -21,11 +21,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   if (argv[0] === '__activate') return (await import('./system/activate.js')).activateMain(argv.slice(1));
   // hidden: the step runner of a remote deploy or generation switch (build, copy, activate, confirm)
   if (argv[0] === '__deploy') return (await import('./system/remote/deployMain.js')).deployMain(argv.slice(1));
+  // hidden: the command of an update run (runs nix flake update, keeps flake.lock as it left it)
+  if (argv[0] === '__flake-update') return (await import('./system/flakeUpdateRun.js')).flakeUpdateMain(argv.slice(1));
   if (argv[0] === '__demo-rebuild') return (await import('./demo/demoRebuild.js')).demoRebuildMain(argv.slice(1));
   // hidden: the demo's stand-in for __activate (moves the demo folder's links, runs no nix)
   if (argv[0] === '__demo-activate') return (await import('./demo/demoGenerations.js')).demoActivateMain(argv.slice(1));
   // hidden: the demo's stand-in for __deploy (the real deploy steps against its stand-in hosts)
   if (argv[0] === '__demo-deploy') return (await import('./demo/demoDeploy.js')).demoDeployMain(argv.slice(1));
+  // hidden: the demo's stand-in for `nix flake update` (rewrites the demo's flake.lock, runs no nix)
+  if (argv[0] === '__demo-update') return (await import('./demo/demoUpdate.js')).demoUpdateMain(argv.slice(1));
   let invocation: Invocation;
   try {
     invocation = await parseInvocation(argv);
@@ -111,6 +115,10 @@ async function dispatch(invocation: Exclude<Invocation, { kind: 'print' }>, io: 
         });
       case 'status':
         return await (await import('./commands/status.js')).runStatus(env, io, { hosts: invocation.hosts, json: invocation.json }, options.demo ? DEFAULT_PREFS : (await userPrefs(io, false)).get());
+      case 'inputs':
+        return await (await import('./commands/inputs.js')).inputsCommand(env.flakeDir, io, invocation.json, Date.now(), options.demo ? DEFAULT_PREFS : (await userPrefs(io, false)).get());
+      case 'update':
+        return await (await import('./commands/update.js')).updateCommand(env, io, invocation.inputs, invocation.revert);
       case 'rollback':
         return await (await import('./commands/generationOps.js')).rollbackCommand(env, io, {
           ...(invocation.host !== undefined ? { host: invocation.host } : {}),

@@ -142,7 +142,7 @@ describe('nixdeck commands', () => {
     const gens = JSON.parse(r.out) as Record<string, unknown>[];
     expect(gens.map((g) => g.generation)).toEqual([2, 1]);
     expect(Object.keys(gens[0] ?? {}).sort()).toEqual(
-      ['booted', 'configurationRevision', 'current', 'date', 'generation', 'kernelVersion', 'nixosVersion', 'running', 'specialisations', 'status', 'storePath'].sort(),
+      ['booted', 'configurationRevision', 'current', 'date', 'generation', 'kernelVersion', 'nixosVersion', 'running', 'specialisations', 'status', 'storePath', 'revision', 'commit', 'dirty'].sort(),
     );
     expect(gens[0]).toMatchObject({ date: '2025-06-01T12:00:00.000Z', specialisations: ['gaming'], current: true, running: true, booted: true });
   });

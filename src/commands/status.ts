@@ -1,5 +1,5 @@
 import { visibleText } from '../core/displayText.js';
-import { type FlakeToplevel, STATUS_HEADER, type StatusDeps, statusCells, statusRow } from '../core/fleetStatus.js';
+import { type DeployedStatus, type FlakeToplevel, STATUS_HEADER, type StatusDeps, statusCells, statusRow } from '../core/fleetStatus.js';
 import { isValidHostName, mergeHosts } from '../core/hosts.js';
 import { mapLimit } from '../core/limit.js';
 import type { Host } from '../core/types.js';
@@ -54,17 +54,19 @@ async function status(env: Environment, io: Io, request: StatusRequest, deps: St
   }
   const inFlake = flakeNames === null ? [] : hosts.filter((h) => flakeNames.includes(h.name)).map((h) => h.name);
   // the evaluations run while the hosts are read: the whole takes the longer of the two
-  const [reads, toplevels, lastRuns] = await Promise.all([
+  const [reads, toplevels, lastRuns, deployedTags] = await Promise.all([
     mapLimit(hosts, deps.limit, (host) => deps.readHost(host)),
     deps.flakeToplevels(inFlake),
     deps.lastRuns(),
+    deps.deployedTags ? deps.deployedTags().catch((): DeployedStatus[] => []) : Promise.resolve([]),
   ]);
+  const deployedOf = (name: string): DeployedStatus | null => deployedTags.find((t) => t.tag === `deployed/${name}`) ?? null;
   const flakeOf = (name: string): FlakeToplevel | undefined => {
     if (!evaluation.ok) return { ok: false, error: evaluation.error.replace(/^flake (evaluation failed|not evaluated): /, '') };
     return toplevels.get(name);
   };
   const rows = hosts.map((host, i) =>
-    statusRow({ name: host.name, local: host.local, read: reads[i] ?? { ok: false, error: 'not read' }, flake: flakeOf(host.name), lastRun: lastRuns.get(host.name) ?? null }),
+    statusRow({ name: host.name, local: host.local, read: reads[i] ?? { ok: false, error: 'not read' }, flake: flakeOf(host.name), lastRun: lastRuns.get(host.name) ?? null, deployed: deployedOf(host.name) }),
   );
   if (request.json) printJson(io, rows.map((r) => r.status));
   else {

@@ -46,6 +46,15 @@ export interface HostStatus {
   driftReason: string | null;
   /** one round trip to the host in milliseconds; null for this machine and unreachable hosts */
   rttMs: number | null;
+  /** the host's deployed/<host> tag in the flake's repository: the commit, and how many commits HEAD is past it (null when unknown); null when there is none */
+  deployed: DeployedStatus | null;
+}
+
+export interface DeployedStatus {
+  /** "deployed/<host>" */
+  tag: string;
+  hash: string;
+  behind: number | null;
 }
 
 export type HostRead = { ok: true; facts: HostStatusFacts; rttMs: number | null } | { ok: false; error: string };
@@ -57,6 +66,8 @@ export interface StatusInput {
   /** undefined: the host is not one of the flake's nixosConfigurations */
   flake: FlakeToplevel | undefined;
   lastRun: LastRun | null;
+  /** the host's deployed/<host> tag, when the repository has one */
+  deployed?: DeployedStatus | null;
 }
 
 /** A status row plus what the table shows beside it (the running generation's date). */
@@ -109,6 +120,7 @@ export function driftOf(
 
 export function statusRow(input: StatusInput): StatusRow {
   const { name, local, read, flake, lastRun } = input;
+  const deployed = input.deployed ?? null;
   const flakePath = flake?.ok ? flake.path : null;
   if (!read.ok) {
     const error = oneLine(read.error);
@@ -131,6 +143,7 @@ export function statusRow(input: StatusInput): StatusRow {
         lastRun,
         driftReason: `the host was not read: ${error}`,
         rttMs: null,
+        deployed,
       },
       runningSinceMs: null,
     };
@@ -162,6 +175,7 @@ export function statusRow(input: StatusInput): StatusRow {
       lastRun,
       driftReason: reason,
       rttMs: read.rttMs === null ? null : Math.round(read.rttMs),
+      deployed,
     },
     runningSinceMs: runningLink && runningLink.mtimeMs > 0 ? runningLink.mtimeMs : null,
   };
@@ -203,6 +217,8 @@ export interface StatusDeps {
   lastRuns(): Promise<Map<string, LastRun>>;
   /** hosts read at once */
   limit: number;
+  /** the flake repository's deployed/<host> tags (none when it is not a git repository); never throws */
+  deployedTags?(): Promise<DeployedStatus[]>;
   /** closes the connections opened for the reads */
   close(): Promise<void>;
   now(): number;

@@ -1,3 +1,4 @@
+import { COMMIT_PLACEHOLDERS, commitTemplateProblem, DEFAULT_COMMIT_TEMPLATE } from './commitMessage.js';
 import { parsePins } from './pins.js';
 import { isValidHostName } from './hosts.js';
 import { parseSshOptions, parseSshTarget } from './sshTarget.js';
@@ -25,9 +26,22 @@ export interface Prefs {
   parallel: number;
   /** seconds a remote switch/test waits for nixdeck's confirmation before the host rolls back; 0 = off */
   confirmTimeout: number;
+  /** a flake input younger than this many days is fresh */
+  inputFreshDays: number;
+  /** a flake input older than this many days is old */
+  inputOldDays: number;
+  /** a flake input older than this many days is very old */
+  inputVeryOldDays: number;
+  /** after a deploy that succeeded with the repository changed: commit never, ask, or at once */
+  autoCommit: AutoCommit;
+  /** the message of that commit, with placeholders (core/commitMessage.ts) */
+  commitTemplate: string;
   /** per host: `hosts.<name>.target`, `hosts.<name>.buildHost` */
   hosts?: Record<string, HostPrefs>;
 }
+
+export const AUTO_COMMIT = ['off', 'ask', 'always'] as const;
+export type AutoCommit = (typeof AUTO_COMMIT)[number];
 
 export const HOST_PREF_FIELDS = ['target', 'buildHost'] as const;
 export type HostPrefField = (typeof HOST_PREF_FIELDS)[number];
@@ -54,7 +68,9 @@ type PrefSpec =
   /** ssh options, split like NIX_SSHOPTS */
   | { type: 'sshOptions'; description: string; default?: undefined }
   /** per-host settings, set one at a time as hosts.<name>.<field> */
-  | { type: 'hosts'; description: string; default?: undefined };
+  | { type: 'hosts'; description: string; default?: undefined }
+  /** a commit message template: a non-empty string; `config set` refuses unknown placeholders */
+  | { type: 'commitTemplate'; description: string; default: string };
 
 export const PREF_SPECS = {
   flake: { type: 'string', description: 'flake folder used when --flake is not given' },
@@ -72,6 +88,15 @@ export const PREF_SPECS = {
   connectTimeout: { type: 'integer', min: 1, max: 600, unit: 'seconds', default: 10, description: 'seconds to wait for a host to answer before it is shown as unreachable' },
   parallel: { type: 'integer', min: 1, max: 64, unit: 'hosts', default: 3, description: 'hosts deployed at once (rebuild H1 H2 …, marked hosts)' },
   confirmTimeout: { type: 'integer', min: 0, max: 3600, unit: 'seconds', default: 30, description: 'seconds a remote switch/test waits for nixdeck to reach the host again before it rolls back; 0 = off' },
+  inputFreshDays: { type: 'integer', min: 1, max: 3650, unit: 'days', default: 14, description: 'a flake input locked fewer days ago than this is shown as fresh' },
+  inputOldDays: { type: 'integer', min: 1, max: 3650, unit: 'days', default: 30, description: 'a flake input locked more days ago than this is shown as old' },
+  inputVeryOldDays: { type: 'integer', min: 1, max: 3650, unit: 'days', default: 90, description: 'a flake input locked more days ago than this is shown as very old' },
+  autoCommit: { type: 'enum', values: AUTO_COMMIT, default: 'ask', description: 'after a deploy or switch that succeeded with the repository changed: ask to commit (ask), commit at once (always) or not (off); never pushes' },
+  commitTemplate: {
+    type: 'commitTemplate',
+    default: DEFAULT_COMMIT_TEMPLATE,
+    description: `message of that commit; placeholders: ${Object.entries(COMMIT_PLACEHOLDERS).map(([p, what]) => `${p} ${what}`).join('; ')}`,
+  },
   hosts: { type: 'hosts', description: 'per host: hosts.<name>.target, hosts.<name>.buildHost' },
 } as const satisfies Record<keyof Prefs, PrefSpec>;
 
@@ -89,6 +114,11 @@ export const DEFAULT_PREFS: Prefs = {
   connectTimeout: 10,
   parallel: 3,
   confirmTimeout: 30,
+  inputFreshDays: 14,
+  inputOldDays: 30,
+  inputVeryOldDays: 90,
+  autoCommit: 'ask',
+  commitTemplate: DEFAULT_COMMIT_TEMPLATE,
 };
 
 export function isPrefKey(key: string): key is PrefKey {
@@ -130,6 +160,7 @@ function checkValue(key: PrefKey, v: unknown): string | null {
     return parsed.ok ? null : parsed.error;
   }
   if (spec.type === 'hosts') return hostsProblem(v);
+  if (spec.type === 'commitTemplate') return typeof v === 'string' && v.trim() !== '' ? null : `"${key}" must be a non-empty string`;
   return typeof v === 'string' && spec.values.includes(v) ? null : `"${key}" must be one of ${spec.values.join(', ')}`;
 }
 
@@ -204,7 +235,7 @@ export function parsePrefValue(key: PrefKey, raw: string): { ok: true; value: Pr
     value = Number(raw.trim());
   }
   if (spec.type === 'hosts') return { ok: false, error: `set one host's setting at a time: hosts.<name>.${HOST_PREF_FIELDS.join(' or hosts.<name>.')}` };
-  const problem = checkValue(key, value);
+  const problem = checkValue(key, value) ?? (spec.type === 'commitTemplate' ? commitTemplateProblem(raw) : null);
   return problem ? { ok: false, error: problem } : { ok: true, value };
 }
 

@@ -12,6 +12,13 @@ export function isRebuildAction(value: string): value is RebuildAction {
   return (ACTIONS as readonly string[]).includes(value);
 }
 
+/** What a run does: a nixos-rebuild action, or `update` (nix flake update of the flake's lock file, host "flake.lock"). */
+export type RunAction = RebuildAction | 'update';
+
+export function isRunAction(value: string): value is RunAction {
+  return value === 'update' || isRebuildAction(value);
+}
+
 /** Actions that touch the running system or the boot loader, and so need root. */
 export function isActivating(action: RebuildAction): boolean {
   return action === 'test' || action === 'switch' || action === 'boot' || action === 'dry-activate';

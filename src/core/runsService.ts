@@ -1,6 +1,6 @@
 import type { DeployProgress } from './deployProgress.js';
 import type { ProgressSnapshot } from './progressSnapshot.js';
-import type { RebuildAction } from './rebuildCommand.js';
+import type { RebuildAction, RunAction } from './rebuildCommand.js';
 import type { RunSummary } from './runSummary.js';
 
 export type RunPhase = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'partial' | 'lost';
@@ -8,8 +8,9 @@ export type RunPhase = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'parti
 /** What a run pane shows; the runs service keeps it up to date. */
 export interface RunView {
   id: string;
+  /** the host; "flake.lock" for an update of the flake's lock file */
   host: string;
-  action: RebuildAction;
+  action: RunAction;
   phase: RunPhase;
   startedAtMs: number;
   endedAtMs: number | null;

@@ -3,6 +3,7 @@
 // outcome) run unchanged against stand-ins: the build is the demo's replayed nixos-rebuild
 // ending in a system written to the demo's store, the copy only says what it would copy, and the
 // host is demoRemote.ts. Nothing outside the demo's folder changes; no ssh, no nix.
+import { execaSync } from 'execa';
 import { symlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,32 @@ import { demoRootOf } from './demoGenerations.js';
 import { demoFlakeToplevel, storyOf, writeNewSystem } from './demoHosts.js';
 import { demoRebuildMain } from './demoRebuild.js';
 import { demoRemoteHost } from './demoRemote.js';
+import { demoGitVariables } from './demoRepo.js';
+
+/**
+ * The revision nix gives a build of the demo's flake now: HEAD, with "-dirty" when tracked files
+ * have uncommitted changes; null when the demo has no repository.
+ */
+function flakeRevision(root: string): string | null {
+  const demoDir = path.dirname(path.dirname(root));
+  const flakeDir = path.join(demoDir, 'fleet');
+  const git = (args: string[]) =>
+    execaSync('git', ['-C', flakeDir, '--no-optional-locks', ...args], {
+      env: demoGitVariables(demoDir),
+      timeout: 5_000,
+      reject: false,
+      stdin: 'ignore',
+    });
+  try {
+    const head = git(['rev-parse', '--verify', '--quiet', 'HEAD']);
+    if (head.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(String(head.stdout).trim())) return null;
+    const status = git(['status', '--porcelain', '--untracked-files=no', '-z']);
+    if (status.exitCode !== 0) return null;
+    return `${String(head.stdout).trim()}${String(status.stdout).length > 0 ? '-dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}
 
 export interface DemoDeployOptions {
   say?: (line: string) => void;
@@ -43,7 +70,7 @@ function demoSteps(root: string, host: string, speed: number, say: (line: string
   return async (argv, options) => {
     const flakeAt = argv.indexOf('--flake');
     if (flakeAt >= 0 && argv.includes('build')) {
-      const top = storyOf(host).flake === 'new' ? writeNewSystem(root, host) : demoFlakeToplevel(root, host);
+      const top = storyOf(host).flake === 'new' ? writeNewSystem(root, host, flakeRevision(root)) : demoFlakeToplevel(root, host);
       if (top === null) return { exitCode: 1, problem: null };
       const code = await demoRebuildMain(['build', '--flake', argv[flakeAt + 1] ?? ''], speed, { out: say, toplevel: top });
       if (code !== 0) return { exitCode: code, problem: null };

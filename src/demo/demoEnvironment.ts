@@ -4,12 +4,17 @@ import path from 'node:path';
 import type { GlobalOptions } from '../args.js';
 import type { Environment } from '../system/context.js';
 import { readLocalGenerations } from '../system/context.js';
-import { createDemoFleet } from './demoFleet.js';
+import { createDemoFleet, type DemoFleet } from './demoFleet.js';
 import { DEMO_CONFIRM_TIMEOUT, DEMO_KEPT_LIST_AGE_MS, storyOf } from './demoHosts.js';
 import { reapStaleDemoFolders } from './demoOwner.js';
 import { demoRemoteHost } from './demoRemote.js';
 import { listFolderHosts } from '../system/hostsDiscovery.js';
 import { selfCommand } from '../system/selfCommand.js';
+import type { RepoService } from '../core/repo.js';
+import { DEFAULT_AGES } from '../core/inputAge.js';
+import { repoServiceOnFirstUse } from '../services/repoServiceLazy.js';
+import { demoGitVariables } from './demoRepo.js';
+import { demoUpdateCommand } from './demoUpdate.js';
 
 /**
  * Where the demo's throwaway fleet goes: $TMPDIR when the user set one, else /dev/shm (in
@@ -85,6 +90,33 @@ function stopRunsNow(dir: string): void {
   while (targets.some(alive) && Date.now() < until) Atomics.wait(pause, 0, 0, 20);
 }
 
+/**
+ * The demo's repository service: the real one (git, flake.lock, updates under the supervisor)
+ * with the demo's stand-in for `nix flake update`, and git isolated from the user's
+ * configuration. It loads on first use, once the demo's repository has been written. `self`
+ * makes the argv of this program's hidden subcommands (tests run them from source).
+ */
+export function demoRepoService(fleet: DemoFleet, stateDir: string, self: (subcommand: string) => string[] = selfCommand): RepoService {
+  return repoServiceOnFirstUse(async () => {
+    await fleet.repoReady();
+    const [{ createRepoService }, { flakeUpdater }] = await Promise.all([import('../services/repoService.js'), import('../system/flakeUpdate.js')]);
+    const flakeDir = fleet.flakeDir;
+    return createRepoService({
+      flakeDir,
+      now: Date.now,
+      ages: () => DEFAULT_AGES,
+      update: flakeUpdater({
+        stateDir,
+        flakeDir,
+        supervisor: self('__supervise'),
+        runner: self('__flake-update'),
+        command: demoUpdateCommand(flakeDir, self('__demo-update')),
+      }),
+      git: { env: demoGitVariables(fleet.dir) },
+    });
+  });
+}
+
 /** How long the console's demo waits before the flake's host list arrives, as an evaluation would. */
 export const DEMO_EVAL_MS = 400;
 
@@ -115,6 +147,8 @@ export async function demoEnvironment(options: Pick<GlobalOptions, 'file'>, eval
       confirmTimeout: DEMO_CONFIRM_TIMEOUT,
     },
     flakeDir: fleet.flakeDir,
+    repo: demoRepoService(fleet, path.join(fleet.dir, 'state')),
+    updateCommand: demoUpdateCommand(fleet.flakeDir),
     todoFile: options.file ? path.resolve(options.file) : path.join(fleet.flakeDir, 'PROJECT.md'),
     root: fleet.hostRoots[fleet.localHost] ?? fleet.dir,
     hostname: fleet.localHost,

@@ -3,11 +3,13 @@
 // user's is touched. Everything is derived from seeded hashes, so a given `now` always
 // produces the same fleet.
 
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoData } from './demoData.js';
+import { commitAt, type DemoHistory, demoDay, planHistory } from './demoHistory.js';
+import { NIXPKGS_2505_EOL, type NixpkgsLock } from './demoLock.js';
+import { createDemoRepo, type DemoRepo } from './demoRepo.js';
 import { writeOwner } from './demoOwner.js';
 import {
   DEFAULT_KERNEL,
@@ -41,6 +43,12 @@ export interface DemoFleet {
   hostReady(host: string): Promise<void>;
   /** resolves once every host is written */
   ready(): Promise<void>;
+  /** the flake repository's history (its commits' hashes are what the generations carry) */
+  history: DemoHistory;
+  /** deployed/<host> tags: host → commit */
+  tags: Record<string, string>;
+  /** resolves once the flake folder is a git repository with that history; null without git */
+  repoReady(): Promise<DemoRepo | null>;
   cleanup(): Promise<void>;
 }
 
@@ -69,6 +77,20 @@ export async function createDemoFleet(
     const storeDir = path.join(dir, 'store');
     const flakeDir = path.join(dir, 'fleet');
     const { plans, updates } = planFleet(now, storeDir);
+    const { files, template } = flakeFiles(plans);
+    const history = planHistory({
+      now,
+      files,
+      flakeTemplate: template,
+      fillFlake: (text, date) => fillTemplate(text, { release: releaseFor(date).release }),
+      nixpkgsUpdates: updates.map((u) => u.date),
+      nixpkgsAt: (date) => nixpkgsAt(updates, date),
+      events: RELEASES.slice(1).map((r) => ({
+        date: Date.parse(r.fleetFrom) + 19 * HOUR,
+        subject: r.release === '25.11' ? 'Move hq, t460, x1carbon and vm01 to NixOS 25.11' : `flake: move to NixOS ${r.release}`,
+      })),
+    });
+    const tags = assignRevisions(plans, history);
     fs.mkdirSync(storeDir);
     const store = new StoreWriter(storeDir);
     const hostRoots: Record<string, string> = {};
@@ -83,7 +105,11 @@ export async function createDemoFleet(
     // the background, one per turn of the event loop, so start-up does not wait for them.
     const local = plans.find((p) => p.spec.name === LOCAL_HOST);
     if (local) writeHost(local);
-    writeFlake(flakeDir, plans, updates);
+    writeFlake(flakeDir, history);
+    // git runs once the first frame is on its way; the console reads the repository when it is ready
+    const repo = new Promise<void>((resolve) => setTimeout(resolve, BACKGROUND_DELAY_MS))
+      .then(() => (stopped ? null : createDemoRepo(dir, flakeDir, history, tags)))
+      .catch(() => null);
     const pending = new Map<string, Promise<void>>();
     let chain: Promise<void> = new Promise((resolve) => setTimeout(resolve, BACKGROUND_DELAY_MS));
     for (const plan of plans) {
@@ -101,9 +127,12 @@ export async function createDemoFleet(
       hostNames: HOSTS.map((h) => h.name).sort(),
       hostReady: (host) => pending.get(host) ?? Promise.resolve(),
       ready: () => all,
+      history,
+      tags,
+      repoReady: () => repo,
       cleanup: () => {
         stopped = true;
-        return all.catch(() => {}).then(cleanup);
+        return Promise.all([all.catch(() => {}), repo]).then(cleanup);
       },
     };
   } catch (err) {
@@ -239,14 +268,27 @@ function generationNumbers(spec: HostSpec): number[] {
   return numbers;
 }
 
+/** Every `nix flake update` of nixpkgs: irregular, the newest one four days before the demo's day. */
 function lockTimeline(from: number, to: number): LockUpdate[] {
   const rng = seededRandom('flake.lock');
   const updates: LockUpdate[] = [];
-  for (let date = from; date <= to; date += (4 + rng() * 20) * DAY) {
+  const newest = demoDay(to) - 4 * DAY + 9.2 * HOUR;
+  for (let date = from; date <= newest - 5 * DAY; date += (4 + rng() * 20) * DAY) {
     const nixpkgsModified = Math.round((date - (6 + rng() * 40) * HOUR) / 1000) * 1000;
     updates.push({ index: updates.length, date, nixpkgsModified });
   }
+  updates.push({ index: updates.length, date: newest, nixpkgsModified: Math.round((newest - 20 * HOUR) / 1000) * 1000 });
   return updates;
+}
+
+/** nixpkgs and the 25.05 input (frozen at its end of life) in flake.lock at `date`. */
+function nixpkgsAt(updates: LockUpdate[], date: number): { nixpkgs: NixpkgsLock; nixpkgs2505: NixpkgsLock } {
+  const update = lockUpdateAt(updates, date);
+  const old = lockUpdateAt(updates, Math.min(date, NIXPKGS_2505_EOL));
+  return {
+    nixpkgs: { index: update.index, release: releaseFor(date).release, lastModified: update.nixpkgsModified },
+    nixpkgs2505: { index: old.index, release: '25.05', lastModified: old.nixpkgsModified - 3 * HOUR },
+  };
 }
 
 function lockUpdateAt(updates: LockUpdate[], date: number): LockUpdate {
@@ -417,13 +459,10 @@ function osRelease(gen: GenPlan): string {
 // ---------------------------------------------------------------------------------------------
 // Writing the flake repository
 
-function writeFlake(flakeDir: string, plans: HostPlan[], updates: LockUpdate[]): void {
-  const last = at(updates, -1);
-  const release = releaseFor(last.date).release;
+/** The flake's files at HEAD, flake.nix as its template (flake.lock comes with the history). */
+function flakeFiles(plans: HostPlan[]): { files: Record<string, string>; template: string } {
   const nas = plans.find((p) => p.spec.name === 'nas');
   const files: Record<string, string> = {
-    'flake.nix': fillTemplate(demoData('fleet/flake.nix.tpl'), { release }),
-    'flake.lock': flakeLock(last, release),
     'modules/common.nix': demoData('fleet/modules/common.nix.tpl'),
     'modules/home.nix': demoData('fleet/modules/home.nix.tpl'),
     'modules/restic.nix': demoData('fleet/modules/restic.nix.tpl'),
@@ -437,41 +476,47 @@ function writeFlake(flakeDir: string, plans: HostPlan[], updates: LockUpdate[]):
     const hardware = HARDWARE[name];
     if (hardware) files[`systems/${name}/hardware-configuration.nix`] = hardwareConfiguration(name, hardware);
   }
+  return { files, template: demoData('fleet/flake.nix.tpl') };
+}
+
+/** The working tree: HEAD's files, one of them edited, and a file not added yet. */
+function writeFlake(flakeDir: string, history: DemoHistory): void {
+  const files = history.workingTree;
   const dirs = new Set(Object.keys(files).map((f) => path.dirname(path.join(flakeDir, f))));
   for (const d of dirs) fs.mkdirSync(d, { recursive: true });
   for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(flakeDir, file), text);
 }
 
-/** flake.lock as of the newest `nix flake update`; its revisions match the newest generations. */
-function flakeLock(last: LockUpdate, release: string): string {
-  const github = (owner: string, repo: string, ref: string, key: string, modified: number) => ({
-    locked: {
-      lastModified: Math.floor(modified / 1000),
-      narHash: `sha256-${createHash('sha256').update(`nar ${key}`).digest('base64')}`,
-      owner,
-      repo,
-      rev: hex40(key),
-      type: 'github',
-    },
-    original: { owner, ref, repo, type: 'github' },
-  });
-  const lock = {
-    nodes: {
-      'home-manager': {
-        inputs: { nixpkgs: ['nixpkgs'] },
-        ...github('nix-community', 'home-manager', `release-${release}`,
-          `home-manager ${release} ${last.index}`, last.nixpkgsModified - 9 * HOUR),
-      },
-      nixpkgs: github('NixOS', 'nixpkgs', `nixos-${release}`,
-        `nixpkgs ${release} ${last.index}`, last.nixpkgsModified),
-      'nixpkgs-2505': github('NixOS', 'nixpkgs', 'nixos-25.05',
-        `nixpkgs 25.05 ${last.index}`, last.nixpkgsModified - 3 * HOUR),
-      root: {
-        inputs: { 'home-manager': 'home-manager', nixpkgs: 'nixpkgs', 'nixpkgs-2505': 'nixpkgs-2505' },
-      },
-    },
-    root: 'root',
-    version: 7,
-  };
-  return `${JSON.stringify(lock, null, 2)}\n`;
+/**
+ * Each generation's configuration revision: the newest commit at or before it was built (never
+ * newer than the next generation's), except for the demo's stories: x1carbon runs a system built
+ * from a commit 4 behind HEAD (the one before it from a commit amended away, not in the
+ * repository), and hq's generation before the newest was built from uncommitted changes.
+ * Generations older than the history keep revisions the repository does not have. Returns the
+ * deployed/<host> tags: hq, x1carbon and nas, at the commit each runs.
+ */
+function assignRevisions(plans: HostPlan[], history: DemoHistory): Record<string, string> {
+  const commits = history.commits;
+  const indexOf = new Map(commits.map((c, i) => [c.hash, i]));
+  for (const plan of plans) {
+    let next = commits.length - 1;
+    for (let i = plan.gens.length - 1; i >= 0; i--) {
+      const gen = at(plan.gens, i);
+      const commit = commitAt(history, gen.date.getTime());
+      if (commit === null) break;
+      const fromEnd = plan.gens.length - 1 - i;
+      if (plan.spec.name === 'x1carbon' && fromEnd === 1) continue; // amended away
+      let index = Math.min(indexOf.get(commit.hash) ?? 0, next);
+      if (plan.spec.name === 'x1carbon' && fromEnd === 0) index = Math.min(index, commits.length - 5);
+      gen.configRev = at(commits, index).hash;
+      if (plan.spec.name === 'hq' && fromEnd === 1) gen.configRev += '-dirty';
+      next = index;
+    }
+  }
+  const tags: Record<string, string> = {};
+  for (const host of ['hq', 'x1carbon', 'nas']) {
+    const rev = plans.find((p) => p.spec.name === host)?.running.configRev;
+    if (rev !== undefined && indexOf.has(rev)) tags[host] = rev;
+  }
+  return tags;
 }

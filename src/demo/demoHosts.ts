@@ -94,9 +94,9 @@ export function demoFlakeToplevel(root: string, host: string): string | null {
 /**
  * Write the flake's new system of `host` into the demo store (once): a copy of the newest
  * generation's toplevel with a newer configuration revision, so the diff shows the configuration
- * parts changing. Returns its path.
+ * parts changing; `revision` is its configuration revision (the flake's, see demoDeploy.ts). Returns its path.
  */
-export function writeNewSystem(root: string, host: string): string {
+export function writeNewSystem(root: string, host: string, revision: string | null = null): string {
   const target = newSystemPath(root, host);
   const from = newestToplevel(root);
   if (target === null || from === null) throw new Error(`${host} has no generation in the demo to build on`);
@@ -104,7 +104,7 @@ export function writeNewSystem(root: string, host: string): string {
   mkdirSync(path.join(target, 'specialisation'), { recursive: true });
   for (const name of ['nixos-version', 'system']) writeFileSync(path.join(target, name), readFileSync(path.join(from, name)));
   const version = JSON.parse(readFileSync(path.join(from, 'nixos-version.json'), 'utf8')) as Record<string, unknown>;
-  version.configurationRevision = hex40(`fleet commit ${host} next`);
+  version.configurationRevision = revision ?? hex40(`fleet commit ${host} next`);
   writeFileSync(path.join(target, 'nixos-version.json'), JSON.stringify(version));
   writeFileSync(path.join(target, 'boot.json'), readFileSync(path.join(from, 'boot.json'), 'utf8').replaceAll(from, target));
   for (const name of ['kernel', 'kernel-modules']) symlinkSync(readlinkSync(path.join(from, name)), path.join(target, name));

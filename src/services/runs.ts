@@ -5,7 +5,7 @@ import { DEFAULT_PROFILE, type DeployRequest } from '../core/deployPlan.js';
 import { type DeployProgress, endedDeployProgress, NO_PROGRESS, nextDeployProgress } from '../core/deployProgress.js';
 import { estimateRemaining, transferOf } from '../core/eta.js';
 import { isActivationAction } from '../core/generationOps.js';
-import type { RebuildAction } from '../core/rebuildCommand.js';
+import type { RunAction } from '../core/rebuildCommand.js';
 import type { RemotePlan, RunCheck, RunPhase, RunsService, RunView } from '../core/runsService.js';
 import type { HostPasswords } from './hostPasswords.js';
 import { type History, loadHistory, runKey } from '../system/history.js';
@@ -94,7 +94,7 @@ export function createRunsService(setup: RebuildSetup, now: () => number = Date.
       ...(generation !== undefined ? { generation } : {}),
       id: w.info.id,
       host: meta?.host ?? '?',
-      action: (meta?.action ?? 'build') as RebuildAction,
+      action: (meta?.action ?? 'build') as RunAction,
       phase,
       startedAtMs,
       endedAtMs,

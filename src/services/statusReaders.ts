@@ -9,6 +9,7 @@ import type { Host } from '../core/types.js';
 import type { Environment } from '../system/context.js';
 import { localRunner } from '../system/exec.js';
 import { flakeToplevels } from '../system/flakeToplevels.js';
+import { deployedTags } from '../system/git/read.js';
 import { readLocalHostFacts } from '../system/localHostFacts.js';
 import { readRemoteHostFacts } from '../system/remote/hostFacts.js';
 import { listRuns } from '../system/runStore.js';
@@ -72,6 +73,11 @@ export function statusReaders(env: Environment, prefs: Prefs): StatusDeps {
         });
       }
       return newest;
+    },
+    async deployedTags() {
+      // a flake folder that is not a git repository has no tags
+      const read = await deployedTags(env.flakeDir).catch(() => null);
+      return read?.ok ? read.value.map((t) => ({ tag: `deployed/${t.host}`, hash: t.hash, behind: t.behind })) : [];
     },
     close: async () => {
       await own?.closeAll();

@@ -3,7 +3,7 @@ import { createFuzzyIndex, type FuzzyHit, type FuzzyIndex } from '../core/fuzzy.
 import type { ActivationAction, ActivationChoice } from '../core/generationOps.js';
 import type { KeepPolicy, PrunePlan } from '../core/keepPolicy.js';
 import { PANES, type PaneId, type Prefs } from '../core/prefsSchema.js';
-import type { RebuildAction } from '../core/rebuildCommand.js';
+import type { RebuildAction, RunAction } from '../core/rebuildCommand.js';
 import type { Generation, GenerationList, Host, ParsedTodo } from '../core/types.js';
 import type { TodoSnapshot } from '../system/todoFile.js';
 import type { FleetState } from './fleetSlice.js';
@@ -12,6 +12,12 @@ import type { GroupState } from './group.js';
 import type { RemoteAbilities } from './hostRules.js';
 import type { ScreenLayout } from './layout.js';
 import type { RemotePlan, RunPhase, RunView } from '../core/runsService.js';
+import type { TextViewState } from './textView.js';
+import type { RevisionsState } from './revisionsSlice.js';
+import type { GitHeaderState } from './gitStateSlice.js';
+import type { GroupAction } from './group.js';
+import type { HistoryState } from './historySlice.js';
+import type { InputsState } from './inputsSlice.js';
 
 export type Loadable<T> =
   | { status: 'loading' }
@@ -28,7 +34,7 @@ export interface ListPane<T> {
   hits: FuzzyHit<T>[];
 }
 
-export type Overlay = 'none' | 'help' | 'hostsError' | 'runs' | 'fleet';
+export type Overlay = 'none' | 'help' | 'hostsError' | 'runs' | 'fleet' | 'inputs' | 'history';
 
 /** What can have the keyboard: the three list panes (remembered in prefs) and the run panes. */
 export type FocusId = PaneId | 'runs';
@@ -67,14 +73,14 @@ export type Dialog =
   /** `remote`: another host deployed over SSH, and how */
   | { kind: 'confirmRun'; host: string; action: RebuildAction; local: boolean; remote?: RemotePlan }
   /** s/B/t with hosts marked: one question for all of them; `skipped` could not be reached */
-  | { kind: 'confirmGroup'; action: ActivationAction; hosts: string[]; parallel: number; confirmTimeout: number | null; skipped: { host: string; error: string }[] }
+  | { kind: 'confirmGroup'; action: GroupAction; hosts: string[]; parallel: number; confirmTimeout: number | null; skipped: { host: string; error: string }[]; title?: string }
   /**
    * The typed password itself is not in the state, only how many characters it has. `error`: the
    * last one was refused. `group`: asked for a host of the marked group before it starts.
    */
   | { kind: 'password'; host: string; action: RebuildAction; local: boolean; length: number; error?: string; group?: boolean }
-  | { kind: 'confirmCancel'; runId: string; host: string; action: RebuildAction }
-  | { kind: 'confirmQuit'; running: { host: string; action: RebuildAction }[] }
+  | { kind: 'confirmCancel'; runId: string; host: string; action: RunAction }
+  | { kind: 'confirmQuit'; running: { host: string; action: RunAction }[] }
   /** switch now / boot next time / test / No, for a generation (the diff stays above it) */
   | { kind: 'confirmActivate'; host: string; target: Generation; running: Generation | null; choices: ActivationChoice[] }
   /** y/N to delete generations (the prune preview stays above it) */
@@ -82,7 +88,9 @@ export type Dialog =
   /** K: keep the newest N and/or those newer than D days */
   | { kind: 'keepPolicy'; host: string; field: 'last' | 'days'; last: string; days: string; error: string | null }
   /** the sudo password for a change to generations */
-  | { kind: 'opPassword'; host: string; op: PendingGenerationOp; length: number; error?: string };
+  | { kind: 'opPassword'; host: string; op: PendingGenerationOp; length: number; error?: string }
+  /** after a deploy that succeeded: commit the repository's changes with this message (edited in place)? Esc: no */
+  | { kind: 'commit'; hosts: string[]; action: RebuildAction; message: string; files: string[] };
 
 export function isPasswordDialog(dialog: Dialog | null): dialog is Extract<Dialog, { kind: 'password' | 'opPassword' }> {
   return dialog?.kind === 'password' || dialog?.kind === 'opPassword';
@@ -130,7 +138,7 @@ export interface GenerationMarks {
 
 export interface HostRunState {
   phase: RunPhase;
-  action: RebuildAction;
+  action: RunAction;
 }
 
 export interface RunsState {
@@ -262,6 +270,12 @@ export interface AppState {
   runs: RunsState;
   /** a diff or a prune preview over the body, or null */
   genView: GenerationView | null;
+  /** a read-only text over everything but a question (git status, git show): Esc closes it */
+  textView: TextViewState | null;
+  /** per host, per generation number: the commit that built it (filled in after the list shows) */
+  revisions: RevisionsState;
+  /** a RepoService was given (the flake's repository can be read) */
+  repoAvailable: boolean;
   /** marks per host name */
   marks: Record<string, GenerationMarks>;
   /** generation changes are available (a GenerationOps service was given) */
@@ -274,6 +288,12 @@ export interface AppState {
   group: GroupState | null;
   /** the terminal shows colours; without them filter matches are marked with brackets */
   color: boolean;
+  /** the flake repository's branch, upstream and changed files, for the header */
+  git: GitHeaderState;
+  /** the Inputs view (I): flake.lock's inputs and the last update */
+  inputs: InputsState;
+  /** the History view (l): the newest commits and the hosts on them */
+  history: HistoryState;
 }
 
 export const NO_MARKS: GenerationMarks = { compare: null, remove: [] };

@@ -11,9 +11,15 @@ import { MarksSlice } from './marksSlice.js';
 import { RunFeed } from './runFeed.js';
 import { RunPanes } from './runPanes.js';
 import { RunsSlice } from './runsSlice.js';
+import { CommitSlice } from './commitSlice.js';
 import type { Services } from './services.js';
 import { setState, type SliceContext } from './slice.js';
 import { createStore, type Store } from './store.js';
+import { TextViewSlice } from './textView.js';
+import { RevisionsSlice } from './revisionsSlice.js';
+import { emptyGitHeader, GitStateSlice } from './gitStateSlice.js';
+import { emptyHistory, HistorySlice } from './historySlice.js';
+import { emptyInputs, InputsSlice } from './inputsSlice.js';
 import { TodosSlice } from './todosSlice.js';
 
 export type { Services } from './services.js';
@@ -66,6 +72,18 @@ export class Controller {
   readonly marks: MarksSlice;
   /** deploying the marked hosts together, at most `parallel` at once */
   readonly group: GroupRuns;
+  /** after a deploy: commit the repository's changes, move deployed/<host> */
+  readonly commit: CommitSlice;
+  /** a read-only text over the body (git status, a commit) */
+  readonly text: TextViewSlice;
+  /** which commit built each generation */
+  readonly revisions: RevisionsSlice;
+  /** the repository's git state in the header */
+  readonly gitState: GitStateSlice;
+  /** the Inputs view (I) and the update of flake.lock */
+  readonly inputs: InputsSlice;
+  /** the History view (l) and the changes (C) */
+  readonly history: HistorySlice;
   private disposed = false;
   /** how the UI measures its texts; none until a screen is attached */
   private measures: ScreenMeasures = PLAIN_MEASURES;
@@ -97,6 +115,12 @@ export class Controller {
       panes: { hosts: emptyPane(), generations: emptyPane(), todos: emptyPane() },
       runs: emptyRuns(services.runs !== undefined, now(), services.runs?.endsWithConsole === true),
       genView: null,
+      textView: null,
+      revisions: {},
+      repoAvailable: services.repo !== undefined,
+      git: emptyGitHeader(services.repo !== undefined),
+      inputs: emptyInputs(services.repo !== undefined),
+      history: emptyHistory(services.repo !== undefined),
       marks: {},
       genOpsAvailable: services.generations !== undefined,
       remote: { deploys: services.runs?.remoteDeploys === true, changes: services.generations?.remoteChanges === true },
@@ -117,7 +141,9 @@ export class Controller {
       openRun: (id) => this.runPanes.openRun(id, { focus: false }),
     });
     this.todos = new TodosSlice(ctx);
-    this.lists = new ListsSlice(ctx, () => this.todos.items());
+    this.text = new TextViewSlice(ctx);
+    this.revisions = new RevisionsSlice(ctx, this.text);
+    this.lists = new ListsSlice(ctx, () => this.todos.items(), (host, list) => void this.revisions.load(host, list.generations));
     this.feed = new RunFeed(ctx, options, (views) => {
       const list = [...views];
       this.gens.onRunViews(list);
@@ -130,6 +156,7 @@ export class Controller {
       openRun: (id) => this.runPanes.openRun(id, { focus: false }),
       notifyRun: (id, kind, text) => this.feed.notifyRun(id, kind, text),
       refreshWhenDone: (id, host) => this.gens.refreshWhenDone(id, host),
+      noteTreeAtStart: (action) => this.commit.noteTreeAtStart(action),
     });
     this.runs = new RunsSlice(ctx, {
       group: this.group,
@@ -137,9 +164,28 @@ export class Controller {
       panes: this.runPanes,
       askPassword: (host, action, local, error) => this.dialogs.askPassword(host, action, local, error),
       refreshWhenDone: (id, host) => this.gens.refreshWhenDone(id, host),
+      noteTreeAtStart: (action) => this.commit.noteTreeAtStart(action),
+    });
+    this.gitState = new GitStateSlice(ctx);
+    this.inputs = new InputsSlice(ctx, {
+      openRun: (id) => this.runPanes.openRun(id, { focus: true }),
+      notifyRun: (id, kind, text) => this.feed.notifyRun(id, kind, text),
+      requestGroup: (action, hosts, title) => void this.group.request(action, hosts, title),
+      lockChanged: () => void this.gitState.refresh(),
+    });
+    this.history = new HistorySlice(ctx, this.text);
+    this.feed.onRunEnded((view) => {
+      void this.gitState.refresh();
+      this.inputs.onRunEnded(view);
     });
     this.dialogs = new DialogsSlice(ctx, this.runs, this.gens, this.group);
     this.fleet = new FleetSlice(ctx, services.fleet, (name) => this.lists.selectHostNamed(name));
+    this.commit = new CommitSlice(ctx, {
+      onRunEnded: (listener) => this.feed.onRunEnded(listener),
+      showLines: (title, lines) => this.text.showLines(title, lines),
+      tagsMoved: () => void this.fleet.readDeployed(),
+      committed: () => void this.gitState.refresh(),
+    });
   }
 
   get state(): AppState {
@@ -181,6 +227,7 @@ export class Controller {
     });
     await Promise.all([todos, generations]);
     const evaluation = this.services.evalFlakeHosts(flakeDir);
+    void this.gitState.refresh();
     const recentRuns = this.runs.loadRecentRuns();
     const result = await evaluation;
     if (result.ok) {
@@ -197,6 +244,7 @@ export class Controller {
   dispose(): void {
     this.disposed = true;
     this.fleet.dispose();
+    this.commit.dispose();
     this.dialogs.dispose();
     this.group.dispose();
     this.feed.dispose();
@@ -208,6 +256,7 @@ export class Controller {
     const host = this.lists.selectedHost();
     if (host) void this.lists.loadGenerations(host);
     void this.todos.reloadTodos({ kind: 'info', text: 'reloaded' });
+    void this.gitState.refresh();
   }
 
   setOverlay(overlay: Overlay): void {

@@ -54,6 +54,8 @@ export class DialogsSlice {
       case 'keepPolicy':
       case 'password':
       case 'opPassword':
+      // the commit message is answered by its own keys (commitSlice)
+      case 'commit':
         return null;
     }
   }

@@ -2,6 +2,7 @@
 // service (src/services/fleetStatus.ts), rows filled in as they come. Enter selects the host in
 // the Hosts pane.
 import type { StatusRow } from '../core/fleetStatus.js';
+import type { DeployedTag } from '../core/repo.js';
 import type { Host } from '../core/types.js';
 import type { AppState } from './appState.js';
 import { reduceWindow, type WindowAction } from './listWindow.js';
@@ -49,10 +50,18 @@ export interface FleetState {
   error: string | null;
   /** the clock ages are shown against: when the rows last changed */
   nowMs: number;
+  /** the deployed/<host> tags and the branch their distance is counted on; null until read, or without a repository */
+  deployed: FleetDeployed | null;
+}
+
+export interface FleetDeployed {
+  /** the branch checked out; null when HEAD is detached */
+  branch: string | null;
+  tags: Record<string, DeployedTag>;
 }
 
 export function emptyFleet(available: boolean): FleetState {
-  return { available, names: [], rows: {}, cursor: 0, offset: 0, reading: false, startedAtMs: null, endedAtMs: null, error: null, nowMs: 0 };
+  return { available, names: [], rows: {}, cursor: 0, offset: 0, reading: false, startedAtMs: null, endedAtMs: null, error: null, nowMs: 0, deployed: null };
 }
 
 /** The row under the Fleet view's cursor. */
@@ -99,10 +108,22 @@ export class FleetSlice {
     if (this.state.overlay === 'fleet') setState(this.ctx.store, { overlay: 'none' });
   }
 
+  /** The deployed/<host> tags (and the branch), read beside the hosts; unchanged when the repository cannot be read. */
+  async readDeployed(): Promise<void> {
+    const repo = this.ctx.services.repo;
+    if (!repo) return;
+    const [tags, git] = await Promise.all([repo.deployedTags().catch(() => null), repo.gitState().catch(() => null)]);
+    if (tags === null || this.ctx.disposed()) return;
+    const byHost: Record<string, DeployedTag> = {};
+    for (const tag of tags) byHost[tag.host] = tag;
+    this.ctx.store.update((s) => ({ ...s, fleet: { ...s.fleet, deployed: { branch: git?.branch ?? null, tags: byHost } } }));
+  }
+
   /** r: read every host again; the rows read before stay until their host answers. */
   async refresh(): Promise<void> {
     const service = this.service;
     if (!service) return;
+    void this.readDeployed();
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;

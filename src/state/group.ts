@@ -18,8 +18,11 @@ export interface GroupHost {
   error: string | null;
 }
 
+/** What a group does to each host: deploy (switch, boot, test), or build only (after a flake.lock update). */
+export type GroupAction = ActivationAction | 'build' | 'dry-build';
+
 export interface GroupState {
-  action: ActivationAction;
+  action: GroupAction;
   /** at most this many runs at once (the preference `parallel`) */
   parallel: number;
   hosts: GroupHost[];

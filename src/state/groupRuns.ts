@@ -1,10 +1,10 @@
 // Deploying the marked hosts together: every host is reached first (one question names those
 // that answer and those that do not), sudo passwords are asked once per host, then one run per
 // host starts, at most `parallel` at once; a queued host starts when a run ends.
-import type { ActivationAction } from '../core/generationOps.js';
+import { isActivating } from '../core/rebuildCommand.js';
 import { redact } from '../core/redact.js';
 import { type AppState, runningViews } from './appState.js';
-import type { GroupHost, GroupState } from './group.js';
+import type { GroupAction, GroupHost, GroupState } from './group.js';
 import { runRefusal } from './hostRules.js';
 import type { MarksSlice } from './marksSlice.js';
 import { markedHostsOf } from './marksSlice.js';
@@ -19,10 +19,14 @@ export interface GroupRunsDeps {
   notifyRun(id: string, kind: 'info' | 'warn' | 'error', text: string): void;
   /** read the host's generations again once the run has ended */
   refreshWhenDone(runId: string, host: string): void;
+  /** a run is being started: the working tree is read now (not waited for); the result binds the read to the run */
+  noteTreeAtStart?(action: string): (runId: string) => void;
 }
 
 interface Pending {
-  action: ActivationAction;
+  action: GroupAction;
+  /** the hosts came from the marks (cleared once they start) */
+  fromMarks: boolean;
   /** hosts that answered: whether each needs a password typed in */
   ready: { name: string; local: boolean; needsPassword: boolean }[];
   skipped: { host: string; error: string }[];
@@ -54,8 +58,12 @@ export class GroupRuns {
     return markedHostsOf(this.state).length > 0;
   }
 
-  /** s, B or t with hosts marked: reach them all, then one question for all of them. */
-  async request(action: ActivationAction): Promise<void> {
+  /**
+   * s, B or t with hosts marked: reach them all, then one question for all of them. `names`:
+   * these hosts instead of the marked ones (build or deploy every host after an update), and the
+   * question's `title`.
+   */
+  async request(action: GroupAction, only?: readonly string[], title?: string): Promise<void> {
     const runs = this.ctx.services.runs;
     if (!runs) return this.notify('warn', 'rebuild runs are not available in this console');
     if (this.checking) return this.notify('warn', 'the marked hosts are being reached already');
@@ -63,7 +71,8 @@ export class GroupRuns {
     if (group && group.hosts.some((h) => h.state === 'queued' || h.state === 'starting' || h.state === 'waiting')) {
       return this.notify('warn', `the last ${group.action} of marked hosts is still starting (L shows it)`);
     }
-    const names = markedHostsOf(this.state);
+    const fromMarks = only === undefined;
+    const names = only ?? markedHostsOf(this.state);
     const hosts = this.state.hosts.filter((h) => names.includes(h.name));
     const going = new Set(runningViews(this.state).map((v) => v.host));
     const skipped: Pending['skipped'] = [];
@@ -93,21 +102,23 @@ export class GroupRuns {
     }
     if (this.ctx.disposed()) return;
     const ready: Pending['ready'] = [];
+    const activating = isActivating(action);
     let confirmTimeout: number | null = null;
     toCheck.forEach((h, i) => {
       const check = checks[i];
       if (!check) return;
       if (!check.ok) return skipped.push({ host: h.name, error: check.error });
       ready.push({ name: h.name, local: h.local, needsPassword: check.needsPassword });
-      if (check.remote && (confirmTimeout === null || check.remote.confirmTimeout < confirmTimeout)) confirmTimeout = check.remote.confirmTimeout;
+      // a build activates nothing: no rollback to speak of
+      if (activating && check.remote && (confirmTimeout === null || check.remote.confirmTimeout < confirmTimeout)) confirmTimeout = check.remote.confirmTimeout;
     });
     if (ready.length === 0) {
-      return this.notify('error', `${action} of the marked hosts not started: ${skipped.map((s) => `${s.host}: ${s.error}`).join('; ')}`);
+      return this.notify('error', `${action} of ${fromMarks ? 'the marked hosts' : 'the hosts'} not started: ${skipped.map((s) => `${s.host}: ${s.error}`).join('; ')}`);
     }
-    this.pending = { action, ready, skipped };
+    this.pending = { action, fromMarks, ready, skipped };
     const parallel = Math.max(1, this.state.prefs.parallel ?? 3);
     setState(this.ctx.store, {
-      dialog: { kind: 'confirmGroup', action, hosts: ready.map((h) => h.name), parallel, confirmTimeout, skipped },
+      dialog: { kind: 'confirmGroup', action, hosts: ready.map((h) => h.name), parallel, confirmTimeout, skipped, ...(title !== undefined ? { title } : {}) },
       overlay: 'none',
       notice: null,
     });
@@ -127,7 +138,7 @@ export class GroupRuns {
     for (const h of pending.ready) if (h.needsPassword) this.needsPassword.add(h.name);
     const group: GroupState = { action: pending.action, parallel: dialog.parallel, hosts };
     setState(this.ctx.store, { dialog: null, group });
-    this.deps.marks.clear();
+    if (pending.fromMarks) this.deps.marks.clear();
     this.next();
   }
 
@@ -135,7 +146,7 @@ export class GroupRuns {
   declined(): void {
     const pending = this.pending;
     this.pending = null;
-    if (pending) this.notify('info', `${pending.action} of ${pending.ready.length} marked host${pending.ready.length === 1 ? '' : 's'}: nothing was started`);
+    if (pending) this.notify('info', `${pending.action} of ${pending.ready.length}${pending.fromMarks ? ' marked' : ''} host${pending.ready.length === 1 ? '' : 's'}: nothing was started`);
   }
 
   /** The next password to ask for, else start what may start. */
@@ -203,12 +214,13 @@ export class GroupRuns {
     for (const host of group.hosts.filter((h) => h.state === 'queued').slice(0, Math.max(0, free))) void this.launch(host.name, group.action);
   }
 
-  private async launch(host: string, action: ActivationAction): Promise<void> {
+  private async launch(host: string, action: GroupAction): Promise<void> {
     const runs = this.ctx.services.runs;
     if (!runs) return;
     this.setHost(host, { state: 'starting' });
     const password = this.localPasswords.get(host);
     this.localPasswords.delete(host);
+    const bindTree = this.deps.noteTreeAtStart?.(action);
     let result: Awaited<ReturnType<typeof runs.start>>;
     try {
       result = await runs.start(password === undefined ? { host, action } : { host, action, password });
@@ -222,6 +234,7 @@ export class GroupRuns {
     }
     this.setHost(host, { state: 'started', runId: result.id });
     this.deps.refreshWhenDone(result.id, host);
+    bindTree?.(result.id);
     this.deps.openRun(result.id);
     this.deps.notifyRun(result.id, 'info', `${action} started on ${host} · L shows every host of the group`);
   }

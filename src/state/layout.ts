@@ -5,6 +5,8 @@
 import { PANES, type PaneId } from '../core/prefsSchema.js';
 import type { AppState, GenerationView, ListPane, RunPaneState } from './appState.js';
 import { clampPane, reduceWindow } from './listWindow.js';
+import { textLineCount } from './textView.js';
+import { shownInputRows } from './inputsSlice.js';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
@@ -72,6 +74,10 @@ export interface ScreenLayout {
   overlayRows: number;
   /** host rows of the Fleet view (F): the body less its border, title, header and detail line */
   fleetRows: number;
+  /** rows of the Inputs view (I): the body less its border, title, column header and detail line; the update table has one less */
+  inputsRows: number;
+  /** commit rows of the History view (l): the body less its border, title, column header and detail line */
+  historyRows: number;
 }
 
 /** The body keeps at least this many rows when a long message takes lines from it. */
@@ -213,6 +219,8 @@ export function computeLayout(state: AppState, columns: number, rows: number, me
     view: state.genView ? viewArea(state, state.genView, columns, body, bottomHeight, measures) : null,
     overlayRows: Math.max(1, body - 3),
     fleetRows: Math.max(1, body - 5),
+    inputsRows: Math.max(1, body - 5),
+    historyRows: Math.max(1, body - 5),
   };
 }
 
@@ -235,6 +243,8 @@ export function unmeasuredLayout(columns: number, rows: number): ScreenLayout {
     view: null,
     overlayRows: 1,
     fleetRows: 1,
+    inputsRows: 1,
+    historyRows: 1,
   };
 }
 
@@ -268,8 +278,17 @@ export function settleLayout(state: AppState, measures: ScreenMeasures): AppStat
   if (panes !== next.panes) next = { ...next, panes };
   const fleet = reduceWindow(next.fleet, { count: next.fleet.names.length, rows: layout.fleetRows }, { kind: 'clamp' });
   if (fleet.cursor !== next.fleet.cursor || fleet.offset !== next.fleet.offset) next = { ...next, fleet: { ...next.fleet, ...fleet } };
+  const inputs = reduceWindow(next.inputs, { count: shownInputRows(next.inputs).length, rows: layout.inputsRows }, { kind: 'clamp' });
+  if (inputs.cursor !== next.inputs.cursor || inputs.offset !== next.inputs.offset) next = { ...next, inputs: { ...next.inputs, ...inputs } };
+  const history = clampPane(next.history, layout.historyRows);
+  if (history.cursor !== next.history.cursor || history.offset !== next.history.offset) next = { ...next, history };
   const help = scrolled(next.help.scroll, layout.help.lines, layout.help.rows);
   if (help !== next.help.scroll) next = { ...next, help: { ...next.help, scroll: help } };
+  const text = next.textView;
+  if (text) {
+    const scroll = scrolled(text.scroll, textLineCount(text), layout.overlayRows);
+    if (scroll !== text.scroll) next = { ...next, textView: { ...text, scroll } };
+  }
   const view = next.genView;
   if (view && layout.view) {
     const scroll = scrolled(view.scroll, layout.view.lines, layout.view.rows);

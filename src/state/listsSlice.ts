@@ -33,6 +33,8 @@ export class ListsSlice {
     private readonly ctx: SliceContext,
     /** the todos the todos pane lists (the todos slice keeps them) */
     private readonly todoItems: () => readonly ParsedTodo[],
+    /** a host's list was read: its commits are looked up meanwhile (never awaited) */
+    private readonly onListRead: (host: string, list: GenerationList) => void = () => undefined,
   ) {}
 
   private get state(): AppState {
@@ -92,6 +94,7 @@ export class ListsSlice {
         const { [name]: _done, ...cachedLists } = s.cachedLists;
         return { ...s, generations: { ...s.generations, [name]: { status: 'ok', value: result.list } }, cachedLists };
       });
+      this.onListRead(name, result.list);
     } else if (!host.local && shown?.status === 'ok') {
       // an unreachable host keeps the list it showed, with the reason it was not read now
       const savedAtMs = this.state.cachedLists[name]?.savedAtMs ?? this.readAtMs.get(name) ?? this.ctx.now();
@@ -120,6 +123,7 @@ export class ListsSlice {
       generations: { ...s.generations, [host.name]: { status: 'ok', value: cached.list } },
       cachedLists: { ...s.cachedLists, [host.name]: note },
     }));
+    this.onListRead(host.name, cached.list);
     this.refreshGenerationHits();
   }
 

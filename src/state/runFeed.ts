@@ -17,6 +17,7 @@ export class RunFeed {
   private readonly runNotices = new Map<string, Notice>();
   /** notices about runs (so an outcome may replace them; any other notice stays) */
   private readonly ownRunNotices = new WeakSet<Notice>();
+  private readonly endedListeners = new Set<(view: RunView) => void>();
 
   constructor(
     private readonly ctx: SliceContext,
@@ -88,6 +89,19 @@ export class RunFeed {
     });
     for (const view of updates.values()) this.noticeOutcome(view, before[view.id]);
     this.syncClock();
+    for (const view of updates.values()) {
+      if (view.phase === 'running' || before[view.id]?.phase !== 'running') continue;
+      for (const listener of [...this.endedListeners]) listener(view);
+    }
+  }
+
+  /**
+   * Hear of every run watched here that ends (seen running, then ended): the git state is read
+   * again, a deploy may be committed. Returns the unsubscribe.
+   */
+  onRunEnded(listener: (view: RunView) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
   }
 
   /** While a run is going, elapsed times move on once a second even when its log is quiet. */
@@ -140,6 +154,7 @@ export class RunFeed {
     this.flushTimer = null;
     this.clockTimer = null;
     this.pendingViews.clear();
+    this.endedListeners.clear();
   }
 }
 

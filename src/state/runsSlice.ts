@@ -16,6 +16,8 @@ export interface RunsSliceDeps {
   askPassword(host: string, action: RebuildAction, local: boolean, error?: string): void;
   /** a run that changes the host's generations: read them again once it has ended */
   refreshWhenDone(runId: string, host: string): void;
+  /** a run is being started: the working tree is read now (not waited for); the result binds the read to the run */
+  noteTreeAtStart?(action: string): (runId: string) => void;
   /** s, B, t with hosts marked: one question for all of them */
   group: GroupRuns;
 }
@@ -134,6 +136,7 @@ export class RunsSlice {
     const runs = this.ctx.services.runs;
     if (!runs) return;
     this.notify('info', `starting ${action} on ${host}…`);
+    const bindTree = this.deps.noteTreeAtStart?.(action);
     let result: StartResult;
     this.starting.add(host);
     try {
@@ -150,6 +153,7 @@ export class RunsSlice {
     }
     // a new generation, or another one running: the list shows it once the run has ended
     if (action === 'switch' || action === 'boot' || action === 'test') this.deps.refreshWhenDone(result.id, host);
+    bindTree?.(result.id);
     this.deps.panes.openRun(result.id, { focus: false });
     this.deps.feed.notifyRun(result.id, 'info', `${action} started on ${host}`);
   }

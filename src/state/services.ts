@@ -6,6 +6,7 @@ import type { TodoReadResult, TodoSnapshot, ToggleOutcome } from '../system/todo
 import type { FleetStatusService } from './fleetSlice.js';
 import type { GenerationOps } from '../core/generationService.js';
 import type { RunsService } from '../core/runsService.js';
+import type { RepoService } from '../core/repo.js';
 
 
 /** Everything the console needs from the outside world, injected so tests and the demo can swap it. */
@@ -27,6 +28,8 @@ export interface Services {
   runs?: RunsService;
   /** switch to, compare and delete generations; without it those keys say they are not available */
   generations?: GenerationOps;
+  /** the flake's repository: inputs, git state, commits, update; without it those keys say it is not available */
+  repo?: RepoService;
   /** ring the terminal bell; called when a watched run ends and the `bell` preference is on */
   bell?(): void;
 }

@@ -14,7 +14,8 @@ import type { RebuildSetup } from './rebuilds.js';
 import type { RemoteHost } from './remote/remoteHost.js';
 import { selfCommand } from './selfCommand.js';
 import { stateDir } from './runStore.js';
-import type { GenerationsRead } from '../core/result.js';
+import type { GenerationsRead, Result } from '../core/result.js';
+import type { RepoService } from '../core/repo.js';
 
 export type { GenerationsRead } from '../core/result.js';
 
@@ -41,6 +42,10 @@ export interface Environment {
   label?: string;
   /** how rebuild runs are started and where they are kept */
   rebuild: RebuildSetup;
+  /** the command of `nixdeck update` instead of nix's (the demo's stand-in), given the input names (none: all) */
+  updateCommand?: (inputs: readonly string[]) => Promise<Result<string[]>>;
+  /** the flake's repository service the environment brings (the demo's); else the console makes one */
+  repo?: RepoService;
 }
 
 export class SetupError extends Error {}

@@ -1,19 +1,19 @@
 // Starting and cancelling rebuild runs. A run is owned by a detached supervisor process (see
 // supervisor.ts), so it keeps going when the console quits or its SSH connection drops.
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isValidHostName } from '../core/hosts.js';
-import { isRebuildAction } from '../core/rebuildCommand.js';
+import { isRunAction } from '../core/rebuildCommand.js';
 import { CANCEL_FILE, createRun, EXIT_FILE, isGroupAlive, readRun, type RunExit, type RunInfo, runInfoAt, writeJsonAtomic } from './runStore.js';
 
 export interface StartRunOptions {
   stateDir: string;
   host: string;
   action: string;
-  /** the command, e.g. planRebuild(...).argv */
-  argv: readonly string[];
+  /** the command, e.g. planRebuild(...).argv; a function gets the run's folder (a command that writes beside its log) */
+  argv: readonly string[] | ((runDir: string) => readonly string[]);
   flakeDir: string;
   /** the sudo password: handed to the supervisor on a pipe, never written anywhere */
   password?: string;
@@ -21,6 +21,8 @@ export interface StartRunOptions {
   supervisor: readonly string[];
   /** how long to wait for the command's pid to be recorded; default 3000 ms */
   startTimeoutMs?: number;
+  /** called with the run's folder before its supervisor starts (e.g. to save a file the run changes); a throw removes the run */
+  prepare?: (runDir: string) => Promise<void>;
 }
 
 export class RunStartError extends Error {}
@@ -32,12 +34,24 @@ export class RunStartError extends Error {}
 export async function startRun(options: StartRunOptions): Promise<RunInfo> {
   const { stateDir, host, action, argv, flakeDir, password, supervisor } = options;
   if (!isValidHostName(host)) throw new RunStartError(`"${host}" is not a valid host name`);
-  if (!isRebuildAction(action)) throw new RunStartError(`"${action}" is not a rebuild action`);
+  if (!isRunAction(action)) throw new RunStartError(`"${action}" is not a rebuild action`);
   const command = supervisor[0];
-  if (argv.length === 0 || argv[0] === '') throw new RunStartError('the run has no command');
+  if (typeof argv !== 'function' && (argv.length === 0 || argv[0] === '')) throw new RunStartError('the run has no command');
   if (command === undefined || command === '') throw new RunStartError('no supervisor command given');
 
-  const { dir } = await createRun(stateDir, { host, action, argv, flakeDir });
+  const { dir, meta } = await createRun(stateDir, { host, action, argv, flakeDir });
+  if (meta.argv.length === 0 || meta.argv[0] === '') {
+    await rm(dir, { recursive: true, force: true });
+    throw new RunStartError('the run has no command');
+  }
+  if (options.prepare) {
+    try {
+      await options.prepare(dir);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const withPassword = password !== undefined;
   const child = spawn(command, [...supervisor.slice(1), dir, ...(withPassword ? ['--password-on-stdin'] : [])], {
     detached: true,

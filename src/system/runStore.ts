@@ -98,7 +98,8 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 export interface NewRun {
   host: string;
   action: string;
-  argv: readonly string[];
+  /** a function gets the run's folder (where it will be once created) */
+  argv: readonly string[] | ((runDir: string) => readonly string[]);
   flakeDir: string;
   now?: Date;
 }
@@ -118,7 +119,7 @@ export async function createRun(state: string, run: NewRun): Promise<{ id: strin
       id,
       host: run.host,
       action: run.action,
-      argv: [...run.argv],
+      argv: [...(typeof run.argv === 'function' ? run.argv(dir) : run.argv)],
       flakeDir: run.flakeDir,
       startedAt: now.toISOString(),
       supervisorPid: null,

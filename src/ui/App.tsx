@@ -9,6 +9,9 @@ import { GenerationsPane } from './GenerationsPane.js';
 import { GenerationViewBox } from './GenerationView.js';
 import { glyphsFor, screenText } from './glyphs.js';
 import { Header } from './Header.js';
+import { HistoryView } from './HistoryView.js';
+import { InputsView } from './InputsView.js';
+import { focusReport } from './keys/focusReport.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { HostsPane } from './HostsPane.js';
 import { Overlay } from './Overlay.js';
@@ -16,6 +19,7 @@ import { handleKey, keyOfTyped, splitTyped } from './keymap.js';
 import { RunsArea } from './RunPane.js';
 import { RunsList } from './RunsList.js';
 import { StatusBar } from './StatusBar.js';
+import { TextView } from './TextView.js';
 import { TodosPane } from './TodosPane.js';
 
 export interface AppProps {
@@ -31,6 +35,12 @@ export function App({ controller }: AppProps) {
   // The handler reads the controller's current state, never a render-time copy, so keys that
   // arrive before React re-renders still see the latest mode (Ink 6 re-subscribes late).
   useInput((input, key) => {
+    // the terminal's focus report (ESC[I, ESC[O) is not a key: regaining focus reads the git state again
+    const focus = focusReport(input, key);
+    if (focus !== null) {
+      if (focus === 'in') void controller.gitState.refresh();
+      return;
+    }
     const parts = splitTyped(input, key);
     for (const part of parts) handleKey(controller, part, parts.length > 1 ? keyOfTyped(part, key) : key, exit);
   });
@@ -52,7 +62,14 @@ export function App({ controller }: AppProps) {
   const body = layout.body;
   const dialog = state.dialog ? <DialogBox state={state} width={columns} height={layout.bottomHeight} /> : null;
   let main;
-  if (state.genView && layout.view) {
+  if (state.textView)
+    main = (
+      <>
+        <TextView state={state} width={columns} height={state.dialog ? Math.max(3, body - layout.bottomHeight) : body} />
+        {dialog}
+      </>
+    );
+  else if (state.genView && layout.view) {
     // a diff or a prune preview; a question about it goes below it, as tall as it needs
     main = (
       <>
@@ -65,6 +82,8 @@ export function App({ controller }: AppProps) {
   else if (state.overlay === 'hostsError') main = <FlakeErrorOverlay state={state} width={columns} height={body} />;
   else if (state.overlay === 'runs') main = <RunsList state={state} width={columns} height={body} />;
   else if (state.overlay === 'fleet') main = <FleetView state={state} width={columns} height={body} />;
+  else if (state.overlay === 'inputs') main = <InputsView state={state} width={columns} height={body} />;
+  else if (state.overlay === 'history') main = <HistoryView state={state} width={columns} height={body} />;
   else if (runsZoomed(state))
     main = (
       <>

@@ -9,6 +9,7 @@ import { numberRanges } from '../core/generationWords.js';
 import { groupQuestion, protection, remoteRunQuestion } from '../state/deployWords.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { Overlay } from './Overlay.js';
+import { commitQuestionLines } from './commitQuestion.js';
 import { elapsedMs } from './runText.js';
 import { fit, tildePath, wrappedRows } from './text.js';
 
@@ -90,7 +91,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
     case 'confirmGroup': {
       const rollback = protection(d.action, d.confirmTimeout);
       return {
-        title: 'deploy marked hosts',
+        title: d.title ?? 'deploy marked hosts',
         lines: [
           { text: groupQuestion(d.action, d.hosts, d.parallel), bold: true, color: 'yellow', key: true },
           { text: 'y start them · n, Esc or Enter: no', color: 'yellow', key: true },
@@ -119,7 +120,7 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
         lines: [
           { text: `cancel the run on ${d.host}? y/N`, bold: true, color: 'yellow', key: true },
           { text: 'y cancel it · n, Esc or Enter: let it run', color: 'yellow', key: true },
-          { text: `${d.action}${running}: nixos-rebuild is interrupted, then stopped if it does not end.` },
+          { text: `${d.action}${running}: ${d.action === 'update' ? 'nix' : 'nixos-rebuild'} is interrupted, then stopped if it does not end.` },
         ],
       };
     }
@@ -196,6 +197,8 @@ function dialogLines(state: AppState, g: Glyphs): { title: string; lines: Line[]
           { text: 'It goes to sudo on standard input and is not kept, logged or shown.', dim: true },
         ],
       };
+    case 'commit':
+      return commitQuestionLines(d, g);
     case 'confirmQuit':
       return {
         title: 'quit',

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { type Drift, statusCells, type StatusRow } from '../core/fleetStatus.js';
 import type { AppState } from '../state/appState.js';
-import type { FleetRowState } from '../state/fleetSlice.js';
+import type { FleetDeployed, FleetRowState } from '../state/fleetSlice.js';
+import { deployedWords } from '../core/deployTag.js';
 import { type Glyphs, glyphsFor, screenText } from './glyphs.js';
 import { Overlay } from './Overlay.js';
 import { cellWidth, fit } from './text.js';
@@ -102,12 +103,15 @@ function cellColor(id: ColumnId, row: StatusRow | null, state: FleetRowState | u
 }
 
 /** The line under the table: the selected host in full (why it was not read, why drift is unknown, failed units). */
-function detailOf(name: string | undefined, state: FleetRowState | undefined): string {
+function detailOf(name: string | undefined, state: FleetRowState | undefined, deployed: FleetDeployed | null = null): string {
   const s = state?.row?.status;
   if (name === undefined) return '';
   if (!s) return `${name}: being read`;
   if (!s.reachable) return `${name}: ${s.error ?? 'not reachable'}`;
   const parts = [name];
+  // which commit nixdeck last deployed there, and how far the branch has moved on since
+  const tag = deployed?.tags[name];
+  if (tag) parts.push(deployedWords(tag, deployed?.branch ?? null));
   if (s.failedUnits !== null && s.failedUnits.length > 0) parts.push(`failed: ${s.failedUnits.join(', ')}`);
   if (state?.driftPending) parts.push("the flake's toplevel is being evaluated");
   else if (s.drift === 'unknown' && s.driftReason) parts.push(`drift unknown: ${s.driftReason}`);
@@ -177,7 +181,7 @@ export function FleetView({ state, width, height }: { state: AppState; width: nu
         )}
       </Box>
       <Text dimColor wrap="truncate-end">
-        {fit(detailOf(selectedName, selectedName === undefined ? undefined : fleet.rows[selectedName]), inner, g)}
+        {fit(detailOf(selectedName, selectedName === undefined ? undefined : fleet.rows[selectedName], fleet.deployed), inner, g)}
       </Text>
     </Overlay>
   );

@@ -7,6 +7,8 @@ import { glyphsFor, screenText } from './glyphs.js';
 import { Highlight } from './Highlight.js';
 import { highlightRanges } from '../core/fuzzy.js';
 import { fit, packParts } from './text.js';
+import { revisionWords } from '../core/generationRevision.js';
+import type { RevisionMatch } from '../core/repo.js';
 
 function shortMarkers(g: Generation, pinned: boolean): string {
   const pin = pinned ? 'pin' : '';
@@ -22,7 +24,7 @@ function markCell(n: number, marks: GenerationMarks): string {
 }
 
 /** The selected generation in full, as parts joined by ` · `. */
-function detailParts(g: Generation, pinned: boolean, marks: GenerationMarks): string[] {
+function detailParts(g: Generation, pinned: boolean, marks: GenerationMarks, revision: RevisionMatch | undefined): string[] {
   const states = [g.current && 'current', g.running && 'running', g.booted && 'booted'].filter(Boolean).join(', ');
   // what the user set comes first, so that a narrow pane still shows it
   const set = [pinned && 'pinned', marks.remove.includes(g.generation) && 'marked for deletion', marks.compare === g.generation && 'marked for comparison']
@@ -30,11 +32,17 @@ function detailParts(g: Generation, pinned: boolean, marks: GenerationMarks): st
     .join(', ');
   const parts = [`#${g.generation}`, ...(set ? [set] : []), `${g.date.slice(0, 10)} ${g.date.slice(11, 16)} UTC`, g.nixosVersion];
   if (g.specialisations.length > 0) parts.push(`spec: ${g.specialisations.join(', ')}`);
-  if (g.configurationRevision !== 'Unknown') parts.push(`rev ${g.configurationRevision.slice(0, 7)}`);
+  const rev = revisionWords(g, revision);
+  if (rev) parts.push(rev);
   if (g.problem) parts.push(g.problem);
   // last: the marker column beside the row says them too
   if (states) parts.push(states);
   return parts;
+}
+
+/** What the repository says of a generation's revision; nothing outside a git repository (its lookups find nothing there). */
+function revisionOf(state: AppState, host: string, generation: number): RevisionMatch | undefined {
+  return state.git.value === null ? undefined : state.revisions[host]?.[generation];
 }
 
 /** `45 s`, `3 min`, `2 h`, `5 d`: how old a kept list is. */
@@ -63,7 +71,7 @@ export function generationDetail(state: AppState, width: number, maxRows: number
   // a host that could not be read now says why first: the list is an old one
   const note = state.cachedLists[host.name];
   const stale = note?.error ? [`${note.error} — list from ${ageWords(note.shownAtMs - note.savedAtMs)} ago`] : [];
-  return packParts([...stale, ...detailParts(selected, pinned, marksOf(state, host.name))], ' · ', width, maxRows, glyphsFor(state.prefs.asciiBorders));
+  return packParts([...stale, ...detailParts(selected, pinned, marksOf(state, host.name), revisionOf(state, host.name, selected.generation))], ' · ', width, maxRows, glyphsFor(state.prefs.asciiBorders));
 }
 
 export function GenerationsPane({ state, width, height }: { state: AppState; width: number; height: number }) {

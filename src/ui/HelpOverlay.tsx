@@ -10,7 +10,7 @@ const GAP = 1;
 const MAX_COLUMNS = 3;
 
 /** The groups in reading order; a column break falls only between groups. */
-const GROUPS: Group[] = ['Move', 'Filter', 'Panes', 'General', 'Runs', 'Run pane', 'Todos', 'Generations', 'Questions', 'Views', 'Typing'];
+const GROUPS: Group[] = ['Move', 'Filter', 'Panes', 'General', 'Runs', 'Run pane', 'Todos', 'Generations', 'Repository', 'Questions', 'Views', 'Typing'];
 
 const NOTES: Partial<Record<Group, string[]>> = {
   Move: ['in lists, logs, help, diffs'],
@@ -22,6 +22,7 @@ const HEADINGS: Partial<Record<Group, string>> = {
   Runs: 'Runs (on the selected host)',
   'Run pane': 'Run pane (4)',
   Generations: 'Generations (2)',
+  Repository: 'Repository (I, l)',
   Questions: 'Questions (default No)',
   Views: 'Diff, prune, lists, help',
 };

@@ -69,6 +69,7 @@ function shownNotice(state: AppState): { notice: Notice; help: boolean } | null 
   const dialog = state.dialog;
   if (dialog) return dialog.kind === 'confirmActivate' || dialog.kind === 'confirmDelete' ? { notice, help: false } : null;
   if (state.genView) return { notice, help: false };
+  if ((state.overlay === 'inputs' || state.overlay === 'history') && !state.history.editing) return { notice, help: false };
   if (focusedList(state)?.editing || (state.focus === 'runs' && state.runs.searching) || state.overlay !== 'none') return null;
   return { notice, help: true };
 }
@@ -130,6 +131,10 @@ export function StatusBar({ state, width, rows = 1 }: { state: AppState; width: 
     const pane = focusedList(state);
     const count = pane?.hits.length ?? 0;
     return <TypedLine text={pane?.filter ?? ''} note={`${count} match${count === 1 ? '' : 'es'}`} hints={hints} ascii={ascii} />;
+  }
+  if (scope === 'historyFilter') {
+    const count = state.history.hits.length;
+    return <TypedLine text={state.history.filter} note={`${count} commit${count === 1 ? '' : 's'}`} hints={hints} ascii={ascii} />;
   }
   if (scope === 'search') return <TypedLine text={state.runs.searchDraft} note="search the log" hints={hints} ascii={ascii} />;
   // a message about a question or a view (e.g. a choice that changes nothing) comes before its keys

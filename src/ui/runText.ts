@@ -3,7 +3,7 @@
 import type { FailedDerivation, ProgressSnapshot, RunningBuild } from '../core/progressSnapshot.js';
 import { visibleText } from '../core/displayText.js';
 import { stripAnsi } from '../core/nixLog.js';
-import type { RebuildAction } from '../core/rebuildCommand.js';
+import type { RunAction } from '../core/rebuildCommand.js';
 import { formatDuration } from '../core/runSummary.js';
 import type { RunPhase, RunView } from '../core/runsService.js';
 import { runPhase } from '../state/group.js';
@@ -15,7 +15,7 @@ export function phaseGlyph(phase: RunPhase, ascii: boolean): string {
 }
 
 /** What the hosts list shows next to a host with a run: `⟳ switch`, `✗ build`. */
-export function hostRunLabel(run: { phase: RunPhase; action: RebuildAction }, ascii: boolean): string {
+export function hostRunLabel(run: { phase: RunPhase; action: RunAction }, ascii: boolean): string {
   return `${phaseGlyph(run.phase, ascii)} ${run.action}`;
 }
 

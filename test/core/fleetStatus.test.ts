@@ -35,10 +35,11 @@ function input(read: HostRead, changes: Partial<StatusInput> = {}): StatusInput 
 }
 
 describe('statusRow', () => {
-  it('has exactly the keys of the JSON contract (plus rttMs and driftReason)', () => {
+  it('has exactly the keys of the JSON contract (plus rttMs, driftReason and deployed)', () => {
     const row = statusRow(input({ ok: true, facts: facts(), rttMs: 12.4 }));
-    // the keys in its order, then the two of ours
-    expect(Object.keys(row.status)).toEqual(['name', 'local', 'reachable', 'error', 'current', 'running', 'booted', 'runningPath', 'bootedPath', 'flakePath', 'rebootNeeded', 'drift', 'failedUnits', 'uptimeSeconds', 'lastRun', 'driftReason', 'rttMs']);
+    // the keys in its order, then those of ours
+    expect(Object.keys(row.status)).toEqual(['name', 'local', 'reachable', 'error', 'current', 'running', 'booted', 'runningPath', 'bootedPath', 'flakePath', 'rebootNeeded', 'drift', 'failedUnits', 'uptimeSeconds', 'lastRun', 'driftReason', 'rttMs', 'deployed']);
+    expect(row.status.deployed).toBeNull();
     expect(Object.keys(statusRow(input({ ok: false, error: 'x' })).status)).toEqual(Object.keys(row.status));
     expect(row.status).toMatchObject({ reachable: true, error: null, current: 4, running: 4, booted: 3, runningPath: SYS(4), bootedPath: SYS(3), flakePath: FLAKE, rebootNeeded: true, drift: 'outdated', driftReason: null, failedUnits: [], uptimeSeconds: 3600, rttMs: 12 });
     expect(row.runningSinceMs).toBe(Date.UTC(2025, 5, 4));

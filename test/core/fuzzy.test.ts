@@ -61,6 +61,6 @@ describe('preferences schema', () => {
     expect(parsePrefValue('lastPane', 'generations')).toEqual({ ok: true, value: 'generations' });
   });
   it('fills defaults and drops invalid single values', () => {
-    expect(withDefaults({ lastPane: 'bad', hideDoneTodos: true })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: true, bell: true, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30 });
+    expect(withDefaults({ lastPane: 'bad', hideDoneTodos: true })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: true, bell: true, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30, inputFreshDays: 14, inputOldDays: 30, inputVeryOldDays: 90, autoCommit: 'ask', commitTemplate: '<hosts>: <action> <generation> — <changed files>' });
   });
 });

@@ -62,7 +62,7 @@ describe('the pins preference', () => {
   });
 
   it('a malformed stored value is dropped, the rest kept', () => {
-    expect(withDefaults({ pins: 'hq:x', bell: false })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: false, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30 });
+    expect(withDefaults({ pins: 'hq:x', bell: false })).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: false, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30, inputFreshDays: 14, inputOldDays: 30, inputVeryOldDays: 90, autoCommit: 'ask', commitTemplate: '<hosts>: <action> <generation> — <changed files>' });
     expect(withDefaults({ pins: 'hq:4' }).pins).toBe('hq:4');
   });
 });

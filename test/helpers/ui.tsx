@@ -28,6 +28,7 @@ import { Controller, type Services } from '../../src/state/controller.js';
 import type { FleetStatusService } from '../../src/state/fleetSlice.js';
 import type { GenerationOps } from '../../src/core/generationService.js';
 import type { RunsService } from '../../src/core/runsService.js';
+import type { RepoService } from '../../src/core/repo.js';
 import type { FlakeHostsResult } from '../../src/system/hostsDiscovery.js';
 import { readTodoFile, setTodoDone, type TodoSnapshot, type ToggleOutcome } from '../../src/system/todoFile.js';
 import { App } from '../../src/ui/App.js';
@@ -191,6 +192,8 @@ export interface ConsoleOptions {
   bell?: () => void;
   /** the Fleet view's reads (test/state/fleetFakes.ts); none by default */
   fleet?: FleetStatusService;
+  /** the flake's repository (test/state/repoFakes.ts: fakeRepo()); none by default */
+  repo?: RepoService;
   /** lists kept from earlier reads of remote hosts, per host name */
   cachedGenerations?: Record<string, { list: GenerationList; savedAtMs: number }>;
   /** controller options for runs: publish interval, clock */
@@ -281,6 +284,7 @@ export async function renderConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     ...(opts.genOps ? { generations: opts.genOps } : {}),
     ...(opts.bell ? { bell: opts.bell } : {}),
     ...(opts.fleet ? { fleet: opts.fleet } : {}),
+    ...(opts.repo ? { repo: opts.repo } : {}),
     ...(opts.cachedGenerations ? { cachedGenerations: async (host: Host) => opts.cachedGenerations?.[host.name] ?? null } : {}),
   };
   const controller = new Controller(services, {

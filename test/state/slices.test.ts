@@ -164,3 +164,30 @@ describe('help scroller', () => {
     expect(c.state.help.scroll).toBe(0);
   });
 });
+
+describe('run feed: runs that end', () => {
+  it('tells its listeners once when a watched run goes from running to ended, not for runs first seen ended', async () => {
+    const runs = new FakeRuns();
+    const { c } = consoleWith(['hq'], runs);
+    await c.start();
+    const ended: string[] = [];
+    const stop = c.feed.onRunEnded((view) => ended.push(`${view.id}:${view.phase}`));
+    runs.addRun(finished(makeView({ id: 'old', host: 'hq', action: 'build' }), 0));
+    const started = await runs.start({ host: 'hq', action: 'build' });
+    const id = started.ok ? started.id : '';
+    c.feed.watch(id);
+    c.feed.watch('old');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ended).toEqual([]);
+    runs.push(id, (view) => finished(view, 1));
+    runs.push('old', (view) => ({ ...view }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ended).toEqual([`${id}:failed`]);
+    stop();
+    runs.push(id, { phase: 'running', summary: null, endedAtMs: null });
+    await new Promise((r) => setTimeout(r, 5));
+    runs.push(id, (view) => finished(view, 0));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ended).toEqual([`${id}:failed`]);
+  });
+});

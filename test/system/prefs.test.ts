@@ -19,7 +19,7 @@ describe('openPrefs', () => {
     const dir = tempDir();
     const prefs = openPrefs(dir);
     expect(prefs.warning).toBeNull();
-    expect(prefs.get()).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30 });
+    expect(prefs.get()).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30, inputFreshDays: 14, inputOldDays: 30, inputVeryOldDays: 90, autoCommit: 'ask', commitTemplate: '<hosts>: <action> <generation> — <changed files>' });
     await prefs.set('lastPane', 'todos');
     await prefs.set('asciiBorders', true);
     expect(openPrefs(dir).get()).toMatchObject({ lastPane: 'todos', asciiBorders: true });
@@ -39,7 +39,7 @@ describe('openPrefs', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'config.json'), content);
     const prefs = openPrefs(dir, new Date('2026-01-02T03:04:05Z'));
-    expect(prefs.get()).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30 });
+    expect(prefs.get()).toEqual({ lastPane: 'hosts', asciiBorders: false, hideDoneTodos: false, bell: true, refreshRate: '15', connectTimeout: 10, parallel: 3, confirmTimeout: 30, inputFreshDays: 14, inputOldDays: 30, inputVeryOldDays: 90, autoCommit: 'ask', commitTemplate: '<hosts>: <action> <generation> — <changed files>' });
     const aside = path.join(dir, 'config.json.invalid-2026-01-02T03-04-05-000Z');
     expect(prefs.warning).toContain(aside);
     expect(readFileSync(aside, 'utf8')).toBe(content);

@@ -151,7 +151,7 @@ describe('help', () => {
       const first = rowsOf(ui.lastFrame())[2] ?? '';
       harness?.cleanup();
       harness = null;
-      return ['Move', 'Runs', 'Generations', 'Panes', 'General', 'Run pane', 'Todos', 'Questions', 'Diff, prune, lists, help', 'Typing', 'Markers'].filter((h) => new RegExp(`(^| )${h}( |$)`).test(first)).length;
+      return ['Move', 'Runs', 'Generations', 'Panes', 'General', 'Run pane', 'Todos', 'Questions', 'Diff, prune, lists, help', 'Typing', 'Repository', 'Markers'].filter((h) => new RegExp(`(^| )${h}( |$)`).test(first)).length;
     };
     expect(await count(SMALL)).toBe(2);
     expect(await count(MEDIUM)).toBe(2);

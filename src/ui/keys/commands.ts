@@ -13,7 +13,7 @@ export interface CommandEnv {
 const FAR = Number.MAX_SAFE_INTEGER;
 
 /** What a move or scroll key moves in a scope. */
-type Mover = 'list' | 'log' | 'help' | 'view' | 'runsList' | 'fleet';
+type Mover = 'list' | 'log' | 'help' | 'view' | 'runsList' | 'fleet' | 'text' | 'inputs' | 'history';
 
 function moverOf(scope: Scope): Mover {
   switch (scope) {
@@ -25,6 +25,13 @@ function moverOf(scope: Scope): Mover {
       return 'runsList';
     case 'fleet':
       return 'fleet';
+    case 'text':
+      return 'text';
+    case 'inputs':
+      return 'inputs';
+    case 'history':
+    case 'historyFilter':
+      return 'history';
     case 'view':
     case 'switchDiff':
     case 'confirmActivate':
@@ -43,6 +50,9 @@ function step({ controller: c, scope }: CommandEnv, delta: 1 | -1): void {
   if (mover === 'runsList') return c.runs.moveRunsList(delta);
   if (mover === 'view') return c.gens.scroll(delta);
   if (mover === 'fleet') return c.fleet.move({ kind: 'move', delta });
+  if (mover === 'text') return c.text.scroll(delta);
+  if (mover === 'inputs') return c.inputs.move({ kind: 'move', delta });
+  if (mover === 'history') return c.history.move({ kind: 'move', delta });
   return c.lists.move(delta);
 }
 
@@ -53,6 +63,9 @@ function end({ controller: c, scope }: CommandEnv, direction: 1 | -1): void {
   if (mover === 'runsList') return c.runs.moveRunsList(direction * FAR);
   if (mover === 'view') return direction < 0 ? c.gens.scrollToTop() : c.gens.scrollToBottom();
   if (mover === 'fleet') return c.fleet.move({ kind: 'moveTo', index: direction < 0 ? 0 : FAR });
+  if (mover === 'text') return c.text.scroll(direction * FAR);
+  if (mover === 'inputs') return c.inputs.move({ kind: 'moveTo', index: direction < 0 ? 0 : FAR });
+  if (mover === 'history') return c.history.move({ kind: 'moveTo', index: direction < 0 ? 0 : FAR });
   return c.lists.moveTo(direction < 0 ? 0 : FAR);
 }
 
@@ -62,6 +75,9 @@ function page({ controller: c, scope }: CommandEnv, direction: 1 | -1, fraction:
   if (mover === 'help') return c.scrollHelp(direction * c.state.layout.help.rows);
   if (mover === 'view') return c.gens.scrollPage(direction, fraction);
   if (mover === 'fleet') return c.fleet.move({ kind: 'move', delta: direction * Math.max(1, Math.floor(c.state.layout.fleetRows * fraction)) });
+  if (mover === 'text') return c.text.scrollPage(direction, fraction);
+  if (mover === 'inputs') return c.inputs.move({ kind: 'move', delta: direction * Math.max(1, Math.floor(c.state.layout.inputsRows * fraction)) });
+  if (mover === 'history') return c.history.move({ kind: 'move', delta: direction * Math.max(1, Math.floor(c.state.layout.historyRows * fraction)) });
   if (fraction === 0.5) return c.lists.halfPage(direction);
   const focus = c.state.focus;
   return c.lists.move(direction * (isListPane(focus) ? c.state.layout.lists[focus] : 0));
@@ -70,8 +86,10 @@ function page({ controller: c, scope }: CommandEnv, direction: 1 | -1, fraction:
 /** The fallback of a text scope: an unbound key with a character inserts it. */
 export function insertText({ controller: c, scope }: CommandEnv, text: string): void {
   if (scope === 'filter') return c.lists.setFilter((focusedList(c.state)?.filter ?? '') + text);
+  if (scope === 'historyFilter') return c.history.setFilter(c.state.history.filter + text);
   if (scope === 'search') return c.runPanes.setSearchDraft(c.state.runs.searchDraft + text);
   if (scope === 'keepPolicy') return c.gens.typeKeepPolicy(text);
+  if (scope === 'commit') return c.commit.type(text);
   return c.dialogs.typePassword(text);
 }
 
@@ -142,15 +160,17 @@ const COMMANDS: Record<CommandId, (env: CommandEnv) => void> = {
   deleteMarked: ({ controller }) => controller.gens.deleteMarked(),
   keepPolicy: ({ controller }) => controller.gens.openKeepPolicy(),
   pinGeneration: ({ controller }) => controller.gens.togglePin(),
+  showGenerationCommit: ({ controller }) => controller.revisions.showSelected(),
   refresh: ({ controller }) => controller.refresh(),
   flakeError: ({ controller }) => controller.setOverlay('hostsError'),
   openFleet: ({ controller: c }) => c.fleet.open(c.lists.selectedHost()?.name),
   fleetChoose: ({ controller }) => controller.fleet.chooseSelected(),
   fleetRefresh: ({ controller }) => void controller.fleet.refresh(),
-  confirm: ({ controller, exit }) => {
+  confirm: ({ controller, exit, scope }) => {
+    if (scope === 'inputsRevert') return void controller.inputs.confirmRevert();
     if (controller.dialogs.confirmDialog() === 'quit') exit();
   },
-  decline: ({ controller }) => controller.dialogs.dismissDialog(),
+  decline: ({ controller, scope }) => (scope === 'inputsRevert' ? controller.inputs.declineRevert() : controller.dialogs.dismissDialog()),
   chooseSwitch: ({ controller }) => controller.gens.chooseActivation('switch'),
   chooseBoot: ({ controller }) => controller.gens.chooseActivation('boot'),
   chooseTest: ({ controller }) => controller.gens.chooseActivation('test'),
@@ -158,21 +178,45 @@ const COMMANDS: Record<CommandId, (env: CommandEnv) => void> = {
   closeView: ({ controller }) => controller.gens.closeView(),
   openRun: ({ controller }) => controller.runs.openFromList(),
   closeOverlay: ({ controller }) => controller.setOverlay('none'),
+  closeText: ({ controller }) => controller.text.close(),
+  commitSubmit: ({ controller }) => controller.commit.submit(),
+  commitErase: ({ controller }) => controller.commit.erase(),
+  commitClear: ({ controller }) => controller.commit.clear(),
+  commitCancel: ({ controller }) => controller.commit.decline(),
+  openInputs: ({ controller }) => controller.inputs.open(),
+  openHistory: ({ controller }) => controller.history.open(),
+  showChanges: ({ controller }) => controller.history.showChanges(),
+  inputsMark: ({ controller }) => controller.inputs.toggleMark(),
+  inputsFold: ({ controller }) => controller.inputs.toggleFold(),
+  inputsUpdate: ({ controller }) => void controller.inputs.startUpdate(),
+  inputsShowUpdate: ({ controller }) => controller.inputs.showUpdate(),
+  closeInputs: ({ controller }) => controller.inputs.close(),
+  updateBuild: ({ controller }) => controller.inputs.buildAll(),
+  updateDeploy: ({ controller }) => controller.inputs.deployAll(),
+  updateRevert: ({ controller }) => controller.inputs.askRevert(),
+  updateBack: ({ controller }) => controller.inputs.hideUpdate(),
+  historyShow: ({ controller }) => controller.history.showSelected(),
+  historyFilter: ({ controller }) => controller.history.startFilter(),
+  historyRefresh: ({ controller }) => void controller.history.reload(),
+  closeHistory: ({ controller }) => controller.history.close(),
   nextField: ({ controller }) => controller.gens.switchKeepField(),
   submit: ({ controller: c, scope }) => {
     if (scope === 'filter') return c.lists.keepFilter();
+    if (scope === 'historyFilter') return c.history.keepFilter();
     if (scope === 'search') return c.runPanes.submitSearch();
     if (scope === 'keepPolicy') return c.gens.submitKeepPolicy();
     return c.dialogs.submitPassword();
   },
   erase: ({ controller: c, scope }) => {
     if (scope === 'filter') return c.lists.setFilter((focusedList(c.state)?.filter ?? '').slice(0, -1));
+    if (scope === 'historyFilter') return c.history.setFilter([...c.state.history.filter].slice(0, -1).join(''));
     if (scope === 'search') return c.runPanes.setSearchDraft(c.state.runs.searchDraft.slice(0, -1));
     if (scope === 'keepPolicy') return c.gens.eraseKeepPolicy();
     return c.dialogs.erasePassword();
   },
   cancel: ({ controller: c, scope }) => {
     if (scope === 'filter') return c.lists.clearFilter();
+    if (scope === 'historyFilter') return c.history.clearFilter();
     if (scope === 'search') return c.runPanes.clearSearch();
     return c.dialogs.dismissDialog();
   },

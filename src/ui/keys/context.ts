@@ -3,6 +3,7 @@ import type { GenerationList, Host } from '../../core/types.js';
 import { type AppState, type Loadable, selectedHostOf, selectedRunPane, selectedRunView } from '../../state/appState.js';
 import { generationChangeRefusal, type RemoteAbilities, runRefusal } from '../../state/hostRules.js';
 import { markedHostsOf } from '../../state/marksSlice.js';
+import { commitRefusal } from '../../state/revisionsSlice.js';
 
 /** What the bindings' rules and hints look at: taken from the state when a key arrives. */
 export interface KeyContext {
@@ -27,6 +28,14 @@ export interface KeyContext {
   remote: RemoteAbilities;
   /** how many hosts are marked: s, B and t act on them */
   markedHosts: number;
+  /** why `c` cannot show the selected generation's commit (no repository, no revision, not in it), else null */
+  commitRefusal: string | null;
+  /** a repository service was given */
+  repoAvailable: boolean;
+  /** the flake folder is in a git repository; undefined before the first read */
+  gitRepository: boolean | undefined;
+  /** an update of flake.lock ended in this session: U shows what it changed */
+  inputsUpdated: boolean;
 }
 
 export function keyContext(state: AppState): KeyContext {
@@ -47,6 +56,10 @@ export function keyContext(state: AppState): KeyContext {
     searching: Boolean(selectedRunPane(state)?.search),
     remote: state.remote,
     markedHosts: markedHostsOf(state).length,
+    commitRefusal: commitRefusal(state, state.repoAvailable),
+    repoAvailable: state.repoAvailable,
+    gitRepository: state.git.value === undefined ? undefined : state.git.value !== null,
+    inputsUpdated: (state.inputs.update?.outcome ?? null) !== null,
   };
 }
 

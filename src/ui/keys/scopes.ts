@@ -15,6 +15,8 @@ export type Scope =
   | 'keepPolicy'
   | 'password'
   | 'opPassword'
+  /** after a deploy: the commit message being edited; Enter commits, Esc does not */
+  | 'commit'
   /** the diff or prune preview, for reading */
   | 'view'
   /** the diff before a switch: Enter goes on to the question */
@@ -24,6 +26,18 @@ export type Scope =
   | 'flakeError'
   /** the Fleet view (F): one row per host */
   | 'fleet'
+  /** a read-only text (git status, a commit): scroll, Esc closes */
+  | 'text'
+  /** the Inputs view (I): flake.lock's inputs */
+  | 'inputs'
+  /** the Inputs view after an update: what changed, and build / deploy / revert */
+  | 'inputsUpdate'
+  /** y/N: put flake.lock back as it was before the update */
+  | 'inputsRevert'
+  /** the History view (l): the newest commits */
+  | 'history'
+  /** the History view's filter being typed */
+  | 'historyFilter'
   | 'filter'
   | 'search'
   | 'tooSmall';
@@ -39,12 +53,19 @@ export const SCOPES: readonly Scope[] = [
   'keepPolicy',
   'password',
   'opPassword',
+  'commit',
   'view',
   'switchDiff',
   'help',
   'runsList',
   'flakeError',
   'fleet',
+  'text',
+  'inputs',
+  'inputsUpdate',
+  'inputsRevert',
+  'history',
+  'historyFilter',
   'filter',
   'search',
   'tooSmall',
@@ -53,7 +74,9 @@ export const SCOPES: readonly Scope[] = [
 export const LIST_SCOPES = ['hosts', 'generations', 'todos'] as const satisfies readonly Scope[];
 export const PANE_SCOPES = [...LIST_SCOPES, 'runs'] as const satisfies readonly Scope[];
 /** The scopes where typing inserts the character (the fallback of an unbound key). */
-export const TEXT_SCOPES: readonly Scope[] = ['filter', 'search', 'password', 'opPassword', 'keepPolicy'];
+export const TEXT_SCOPES: readonly Scope[] = ['filter', 'search', 'password', 'opPassword', 'keepPolicy', 'historyFilter', 'commit'];
+/** The repository's views: a key that runs a command clears the message, as in the panes. */
+const REPO_SCOPES: readonly Scope[] = ['inputs', 'inputsUpdate', 'inputsRevert', 'history'];
 
 /**
  * What a key does to the message in the status bar: `always` clears it on every key (the
@@ -61,7 +84,7 @@ export const TEXT_SCOPES: readonly Scope[] = ['filter', 'search', 'password', 'o
  */
 export function noticePolicy(scope: Scope): 'always' | 'command' | 'never' {
   if (scope === 'confirmActivate' || scope === 'confirmDelete' || scope === 'keepPolicy' || scope === 'view' || scope === 'switchDiff') return 'always';
-  return (PANE_SCOPES as readonly Scope[]).includes(scope) ? 'command' : 'never';
+  return (PANE_SCOPES as readonly Scope[]).includes(scope) || REPO_SCOPES.includes(scope) ? 'command' : 'never';
 }
 
 /** The one scope the state gives the keyboard to: the screen, a question, a view, an overlay, typing, a pane. */
@@ -76,16 +99,23 @@ export function activeScope(state: AppState): Scope {
       case 'keepPolicy':
       case 'password':
       case 'opPassword':
+      case 'commit':
         return dialog.kind;
       default:
         return 'confirm';
     }
   }
+  if (state.textView) return 'text';
   if (state.genView) return state.genView.kind === 'diff' && state.genView.purpose === 'switch' ? 'switchDiff' : 'view';
   if (state.overlay === 'runs') return 'runsList';
   if (state.overlay === 'help') return 'help';
   if (state.overlay === 'hostsError') return 'flakeError';
   if (state.overlay === 'fleet') return 'fleet';
+  if (state.overlay === 'inputs') {
+    const update = state.inputs.update;
+    return update?.confirmRevert ? 'inputsRevert' : update?.shown ? 'inputsUpdate' : 'inputs';
+  }
+  if (state.overlay === 'history') return state.history.editing ? 'historyFilter' : 'history';
   if (state.focus === 'runs') return state.runs.searching ? 'search' : 'runs';
   if (focusedList(state)?.editing) return 'filter';
   return state.focus;

@@ -3,11 +3,18 @@
 
   inputs = {
     nixpkgs.url = "github:NixOS/nixpkgs/nixos-{{release}}";
+    nixpkgs-unstable.url = "github:NixOS/nixpkgs/nixos-unstable";
     # nas stays on 25.05 until ZFS is tested on the 6.12 kernel (see PROJECT.md).
     nixpkgs-2505.url = "github:NixOS/nixpkgs/nixos-25.05";
     home-manager = {
       url = "github:nix-community/home-manager/release-{{release}}";
       inputs.nixpkgs.follows = "nixpkgs";
+    };
+    nixos-hardware.url = "github:NixOS/nixos-hardware";
+    sops-nix.url = "github:Mic92/sops-nix";
+    dotfiles = {
+      url = "path:/home/alice/src/dotfiles";
+      flake = false;
     };
   };
 
@@ -23,6 +30,7 @@
       };
       desktop = [
         home-manager.nixosModules.home-manager
+        inputs.sops-nix.nixosModules.sops
         ./modules/home.nix
         ./modules/restic.nix
       ];
@@ -30,8 +38,8 @@
     {
       nixosConfigurations = {
         hq = mkHost nixpkgs ([ ./systems/hq ] ++ desktop);
-        t460 = mkHost nixpkgs ([ ./systems/t460 ] ++ desktop);
-        x1carbon = mkHost nixpkgs ([ ./systems/x1carbon ] ++ desktop);
+        t460 = mkHost nixpkgs ([ ./systems/t460 inputs.nixos-hardware.nixosModules.lenovo-thinkpad-t460 ] ++ desktop);
+        x1carbon = mkHost nixpkgs ([ ./systems/x1carbon inputs.nixos-hardware.nixosModules.lenovo-thinkpad-x1-9th-gen ] ++ desktop);
         vm01 = mkHost nixpkgs [ ./systems/vm01 ];
         nas = mkHost nixpkgs-2505 [ ./systems/nas ];
       };
