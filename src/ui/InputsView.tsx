@@ -81,9 +81,11 @@ function detailOf(row: InputRow | undefined): string {
   if (i.follows !== null) parts.push(`follows ${i.follows}`);
   else {
     parts.push(`${i.type}${i.source ? ` ${i.source}` : ''}${i.ref ? ` (${i.ref})` : ''}`);
-    if (i.rev) parts.push(i.rev);
+    // the date before the release and the full revision: at 80 columns the line is cut at its end
+    if (i.lastModified !== null) parts.push(`locked ${new Date(i.lastModified * 1000).toISOString().slice(0, 10)}`);
   }
   if (i.release) parts.push(releaseText(i.release));
+  if (i.follows === null && i.rev) parts.push(i.rev);
   if (row.folds) parts.push(`${i.inputs.length} input${i.inputs.length === 1 ? '' : 's'} of its own`);
   return parts.join(' · ');
 }

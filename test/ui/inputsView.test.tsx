@@ -31,6 +31,9 @@ describe('the Inputs view', () => {
     // nested inputs are folded at first
     expect(frame).not.toContain('systems');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    // the line under the table: the selected input's type, source, branch, lock date and release
+    // before its full revision (the line is cut at its end at 80 columns)
+    expect(frame).toMatch(/nixpkgs · github NixOS\/nixpkgs \(nixos-24\.05\) · locked \d{4}-\d\d-\d\d · nixos-24/);
   });
 
   it('unfolds an input with Enter: its follows and nested inputs under it', async () => {
