@@ -5,7 +5,7 @@
 // result, and a table closes. Exit 0 all ok, 4 none failed but some partial, 1 some failed
 // (named on stderr), 130 interrupted. One host goes the single-host way, with its output.
 import { type DeployProgress, type DeployResult, resultLabel, resultWords } from '../core/deployProgress.js';
-import { type DeployPhase, deployOptionsOf } from '../core/deployPlan.js';
+import { type DeployOptions, type DeployPhase, deployOptionsOf } from '../core/deployPlan.js';
 import { visibleText } from '../core/displayText.js';
 import { isValidHostName } from '../core/hosts.js';
 import { mapLimit } from '../core/limit.js';
@@ -89,25 +89,40 @@ interface Row {
   endedAt: number | null;
 }
 
+/** A host made ready, with the password its sudo asked for (dropped once its run starts). */
+interface Ready {
+  row: Row;
+  prepared: Prepared;
+  password?: string;
+}
+
+/** What the checks let through. */
+interface Plan {
+  /** at most this many hosts at once */
+  limit: number;
+  action: RebuildAction;
+  deploy: DeployOptions;
+}
+
 export async function rebuildManyCommand(io: Io, hosts: readonly string[], actionName: string, options: ManyOptions, deps: ManyDeps): Promise<number> {
-  // --- checked before anything starts: bad usage is 2, a refusal 1 ---
+  const plan = await checkPlan(io, hosts, actionName, options, deps);
+  if (typeof plan === 'number') return plan;
+  const rows: Row[] = hosts.map((host) => ({ host, phase: null, result: null, runId: null, startedAt: null, endedAt: null }));
+  const ready = await prepareHosts(io, rows, plan, deps);
+  const interrupted = await runHosts(io, ready, plan.limit, deps);
+  return printSummary(io, rows, interrupted);
+}
+
+/** Checked before anything starts: the plan, or the exit status (bad usage is 2, a refusal 1). */
+async function checkPlan(io: Io, hosts: readonly string[], actionName: string, options: ManyOptions, deps: ManyDeps): Promise<Plan | number> {
   const limit = options.parallel !== undefined ? parseParallel(options.parallel) : deps.parallelPreference();
   if (limit === null) {
     io.err(`error: --parallel takes a whole number of hosts from 1 to ${MAX_PARALLEL}, not "${visibleText(options.parallel ?? '')}"`);
     return 2;
   }
-  if (hosts.length === 0) {
-    io.err('error: rebuild needs at least one host');
-    return 2;
-  }
-  const invalid = hosts.filter((h) => !isValidHostName(h));
-  if (invalid.length > 0) {
-    io.err(`error: ${invalid.map((h) => `"${visibleText(h)}"`).join(', ')} ${invalid.length === 1 ? 'is not a valid host name' : 'are not valid host names'} (letters, digits, '.', '_' and '-')`);
-    return 2;
-  }
-  const twice = hosts.filter((h, i) => hosts.indexOf(h) !== i);
-  if (twice.length > 0) {
-    io.err(`error: ${[...new Set(twice)].join(', ')} named more than once; name each host once`);
+  const badNames = hostNamesError(hosts);
+  if (badNames !== null) {
+    io.err(badNames);
     return 2;
   }
   if (!isRebuildAction(actionName)) {
@@ -115,13 +130,7 @@ export async function rebuildManyCommand(io: Io, hosts: readonly string[], actio
     return 2;
   }
   const action: RebuildAction = actionName;
-  const known = await deps.knownHosts();
-  const unknown = hosts.filter((h) => !known.names.includes(h));
-  if (unknown.length > 0) {
-    io.err(`error: no host named ${unknown.map((n) => `"${n}"`).join(', ')}; ${known.names.length > 0 ? `the hosts are: ${known.names.join(', ')}` : 'the flake has no hosts'}`);
-    if (known.problem !== null) io.err(`(the flake did not evaluate: ${visibleText(known.problem)})`);
-    return 2;
-  }
+  if (!(await allKnown(io, hosts, deps))) return 2;
   const remoteOnes = hosts.filter((h) => deps.isRemote(h, action));
   const checked = deployOptionsOf(options, remoteOnes.length > 0, `${action} on these hosts`);
   if (!checked.ok) {
@@ -134,16 +143,49 @@ export async function rebuildManyCommand(io: Io, hosts: readonly string[], actio
     io.err('nothing was started');
     return 1;
   }
+  return { limit, action, deploy: checked.value };
+}
 
-  // --- made ready: remote hosts answer (at once, up to the limit), passwords asked one host at a time ---
-  const rows: Row[] = hosts.map((host) => ({ host, phase: null, result: null, runId: null, startedAt: null, endedAt: null }));
-  const prepared = await mapLimit(hosts, limit, (host) => deps.prepare(host, action, checked.value));
-  const ready: Array<{ row: Row; prepared: Prepared; password?: string }> = [];
+/** What is wrong with the list of names (none, not valid, named twice), or null. */
+function hostNamesError(hosts: readonly string[]): string | null {
+  if (hosts.length === 0) return 'error: rebuild needs at least one host';
+  const invalid = hosts.filter((h) => !isValidHostName(h));
+  if (invalid.length > 0) {
+    return `error: ${invalid.map((h) => `"${visibleText(h)}"`).join(', ')} ${invalid.length === 1 ? 'is not a valid host name' : 'are not valid host names'} (letters, digits, '.', '_' and '-')`;
+  }
+  const twice = hosts.filter((h, i) => hosts.indexOf(h) !== i);
+  if (twice.length > 0) return `error: ${[...new Set(twice)].join(', ')} named more than once; name each host once`;
+  return null;
+}
+
+/** Whether every host is one of the flake's; says which are not. */
+async function allKnown(io: Io, hosts: readonly string[], deps: ManyDeps): Promise<boolean> {
+  const known = await deps.knownHosts();
+  const unknown = hosts.filter((h) => !known.names.includes(h));
+  if (unknown.length === 0) return true;
+  io.err(`error: no host named ${unknown.map((n) => `"${n}"`).join(', ')}; ${known.names.length > 0 ? `the hosts are: ${known.names.join(', ')}` : 'the flake has no hosts'}`);
+  if (known.problem !== null) io.err(`(the flake did not evaluate: ${visibleText(known.problem)})`);
+  return false;
+}
+
+/** The row's result, said on its line. */
+function settle(io: Io, row: Row, result: DeployResult): void {
+  row.result = result;
+  io.out(`${row.host}: ${resultWords(result)}`);
+}
+
+/** Remote hosts answer (at once, up to the limit), passwords are asked one host at a time; a host that is not ready fails. */
+async function prepareHosts(io: Io, rows: Row[], plan: Plan, deps: ManyDeps): Promise<Ready[]> {
+  const prepared = await mapLimit(
+    rows.map((row) => row.host),
+    plan.limit,
+    (host) => deps.prepare(host, plan.action, plan.deploy),
+  );
+  const ready: Ready[] = [];
   for (const [i, row] of rows.entries()) {
     const p = prepared[i];
     if (p === undefined || 'error' in p) {
-      row.result = { kind: 'failed', reason: p?.error ?? 'not prepared' };
-      io.out(`${row.host}: ${resultWords(row.result)}`);
+      settle(io, row, { kind: 'failed', reason: p?.error ?? 'not prepared' });
       continue;
     }
     for (const note of p.notes) io.err(note);
@@ -152,64 +194,76 @@ export async function rebuildManyCommand(io: Io, hosts: readonly string[], actio
       continue;
     }
     if (!io.interactive) {
-      row.result = { kind: 'failed', reason: 'sudo needs a password and there is no terminal to ask on (run as root, or on a terminal)' };
-      io.out(`${row.host}: ${resultWords(row.result)}`);
+      settle(io, row, { kind: 'failed', reason: 'sudo needs a password and there is no terminal to ask on (run as root, or on a terminal)' });
       continue;
     }
-    ready.push({ row, prepared: p, password: await io.password(`[sudo] password for ${action} on ${row.host}: `) });
+    ready.push({ row, prepared: p, password: await io.password(`[sudo] password for ${plan.action} on ${row.host}: `) });
   }
+  return ready;
+}
 
-  // --- the runs, at most `limit` at once, in the order given ---
-  let interrupted = false;
-  const running = new Set<StartedRun>();
+/** What an interrupt (Ctrl-C) changes for the runs. */
+interface RunState {
+  interrupted: boolean;
+  running: Set<StartedRun>;
+}
+
+/** The runs, at most `limit` at once, in the order given; resolves with whether they were interrupted. */
+async function runHosts(io: Io, ready: Ready[], limit: number, deps: ManyDeps): Promise<boolean> {
+  const state: RunState = { interrupted: false, running: new Set() };
   const stopListening = io.onInterrupt(() => {
-    interrupted = true;
+    state.interrupted = true;
+    const { running } = state;
     io.err(`interrupted: hosts not started yet are left alone; asking ${running.size === 1 ? 'the running one' : `the ${running.size} running ones`} to cancel`);
     for (const run of running) void run.cancel().catch(() => undefined);
   });
   try {
-    await mapLimit(ready, limit, async (item) => {
-      const { row } = item;
-      if (interrupted) {
-        row.result = { kind: 'cancelled', reason: 'not started' };
-        return;
-      }
-      let password = item.password;
-      delete item.password;
-      row.startedAt = deps.now();
-      let run: StartedRun;
-      try {
-        run = await item.prepared.start(password);
-      } catch (error) {
-        row.endedAt = deps.now();
-        row.result = { kind: 'failed', reason: `could not start: ${error instanceof Error ? error.message : String(error)}` };
-        io.out(`${row.host}: ${resultWords(row.result)}`);
-        return;
-      } finally {
-        password = undefined;
-      }
-      row.runId = run.id;
-      io.out(`${row.host}: run ${run.id} (${deps.runNote(run.id)})`);
-      running.add(run);
-      if (interrupted) void run.cancel().catch(() => undefined);
-      let end: DeployProgress & { result: DeployResult };
-      try {
-        end = await run.follow((p) => {
-          if (p.phase !== null && p.phase !== row.phase) io.out(`${row.host}: ${(row.phase = p.phase)}`);
-        });
-      } finally {
-        running.delete(run);
-      }
-      row.phase = end.phase ?? row.phase;
-      row.result = end.result;
-      row.endedAt = deps.now();
-      io.out(`${row.host}: ${resultWords(end.result)}`);
-    });
+    await mapLimit(ready, limit, (item) => runHost(io, item, deps, state));
   } finally {
     stopListening();
   }
+  return state.interrupted;
+}
 
-  // --- the summary ---
+/** One host's run, started and followed to its end, its phases and result said as they come. */
+async function runHost(io: Io, item: Ready, deps: ManyDeps, state: RunState): Promise<void> {
+  const { row } = item;
+  if (state.interrupted) {
+    row.result = { kind: 'cancelled', reason: 'not started' };
+    return;
+  }
+  let password = item.password;
+  delete item.password;
+  row.startedAt = deps.now();
+  let run: StartedRun;
+  try {
+    run = await item.prepared.start(password);
+  } catch (error) {
+    row.endedAt = deps.now();
+    settle(io, row, { kind: 'failed', reason: `could not start: ${error instanceof Error ? error.message : String(error)}` });
+    return;
+  } finally {
+    password = undefined;
+  }
+  row.runId = run.id;
+  io.out(`${row.host}: run ${run.id} (${deps.runNote(run.id)})`);
+  state.running.add(run);
+  if (state.interrupted) void run.cancel().catch(() => undefined);
+  let end: DeployProgress & { result: DeployResult };
+  try {
+    end = await run.follow((p) => {
+      if (p.phase !== null && p.phase !== row.phase) io.out(`${row.host}: ${(row.phase = p.phase)}`);
+    });
+  } finally {
+    state.running.delete(run);
+  }
+  row.phase = end.phase ?? row.phase;
+  row.endedAt = deps.now();
+  settle(io, row, end.result);
+}
+
+/** The table of all hosts, the failed and partial ones named on stderr; the exit status. */
+function printSummary(io: Io, rows: readonly Row[], interrupted: boolean): number {
   io.out('');
   for (const line of table([['HOST', 'RESULT', 'PHASE REACHED', 'RUN ID', 'DURATION'], ...rows.map(cells)])) io.out(line);
   // a rolled-back host says so; the others say why
@@ -229,4 +283,3 @@ function cells(row: Row): string[] {
   const duration = row.startedAt !== null && row.endedAt !== null ? formatDuration(row.endedAt - row.startedAt) : '';
   return [row.host, row.result ? resultLabel(row.result.kind) : 'not started', row.phase ?? '-', row.runId ?? '-', duration];
 }
-

@@ -97,157 +97,197 @@ function recordsOf(text: string): RecordLine[] {
   return records;
 }
 
+/** What the records have said so far; the handlers below fill it in. */
+interface HostDraft {
+  hostname: string | null;
+  uid: string | null;
+  uptime: number | null;
+  dir: string;
+  name: string;
+  current: string | null;
+  failedUnits: string[] | null;
+  ended: boolean;
+  links: LinkDraft[];
+  byEntry: Map<string, LinkDraft>;
+  systems: Record<'running' | 'booted', SystemDraft>;
+}
+
+type RecordHandler = (draft: HostDraft, r: RecordLine) => void;
+
 function interpret(records: RecordLine[]): HostStatusFacts {
-  let hostname: string | null = null;
-  let uid: string | null = null;
-  let uptime: number | null = null;
-  let dir = '/';
-  let name = 'system';
-  let current: string | null = null;
-  let failedUnits: string[] | null = null;
-  let ended = false;
-  const links: LinkDraft[] = [];
-  const byEntry = new Map<string, LinkDraft>();
-  const systems: Record<'running' | 'booted', SystemDraft> = { running: emptySystem(), booted: emptySystem() };
-
-  const link = (r: RecordLine): LinkDraft => {
-    const last = links.at(-1);
-    if (!last) throw new ParseError(`line ${r.line} of the host facts: "${r.key}" before any generation link`);
-    return last;
-  };
-
+  const draft = emptyHost();
   for (const r of records) {
-    if (ended) throw new ParseError(`line ${r.line} of the host facts comes after its end marker`);
+    if (draft.ended) throw new ParseError(`line ${r.line} of the host facts comes after its end marker`);
     const system = systemKey(r.key);
     if (system) {
-      applySystem(systems[system.which], system.part, r);
+      applySystem(draft.systems[system.which], system.part, r);
       continue;
     }
-    switch (r.key) {
-      case 'error':
-        throw new ParseError(`the host-facts script stopped: ${r.value}`);
-      case 'hostname':
-        hostname = r.value.trim() || null;
-        break;
-      case 'uid':
-        uid = r.value.trim();
-        break;
-      case 'uptime': {
-        const seconds = Number.parseFloat(r.value);
-        uptime = Number.isFinite(seconds) && seconds >= 0 ? Math.floor(seconds) : null;
-        break;
-      }
-      case 'dir':
-        dir = r.value;
-        break;
-      case 'name':
-        name = r.value;
-        break;
-      case 'current':
-        current = r.value;
-        break;
-      case 'link': {
-        const draft: LinkDraft = {
-          entry: r.value,
-          line: r.line,
-          raw: null,
-          state: null,
-          why: '',
-          version: null,
-          hasKernelModules: false,
-          kernels: [],
-          specs: [],
-          revJson: [],
-          revSw: [],
-          mtimeMs: null,
-        };
-        links.push(draft);
-        byEntry.set(r.value, draft);
-        break;
-      }
-      case 'target':
-        link(r).raw = r.value;
-        break;
-      case 'state': {
-        const [state = '', why = ''] = splitOnce(r.value);
-        if (state !== 'ok' && state !== 'dangling' && state !== 'unreadable') {
-          throw new ParseError(`line ${r.line} of the host facts: unknown generation state ${quote(state)}`);
-        }
-        Object.assign(link(r), { state, why });
-        break;
-      }
-      case 'version':
-        link(r).version = [r.value];
-        break;
-      case 'kernels':
-        link(r).hasKernelModules = true;
-        break;
-      case 'kernel':
-        link(r).kernels.push(r.value);
-        break;
-      case 'spec':
-        link(r).specs.push(r.value);
-        break;
-      case 'revjson':
-        link(r).revJson.push(r.value);
-        break;
-      case 'revsw':
-        link(r).revSw.push(r.value);
-        break;
-      case 'file': {
-        // a file's line, read by the one awk after the links: file<TAB>INDEX<TAB>KIND<TAB>line
-        const [index = '', rest = ''] = splitOnce(r.value);
-        const [kind = '', line = ''] = splitOnce(rest);
-        const draft = /^[1-9]\d{0,8}$/.test(index) ? links[Number(index) - 1] : undefined;
-        if (!draft) throw new ParseError(`line ${r.line} of the host facts: a file of generation link ${quote(index)}, which was not listed`);
-        if (kind === 'version') (draft.version ??= []).push(line);
-        else if (kind === 'revjson') draft.revJson.push(line);
-        else if (kind === 'revsw') draft.revSw.push(line);
-        else throw new ParseError(`line ${r.line} of the host facts: unknown kind of file ${quote(kind)}`);
-        break;
-      }
-      case 'mtime': {
-        const [stamp = '', entry = ''] = splitOnce(r.value);
-        const draft = byEntry.get(entry.startsWith('./') ? entry.slice(2) : entry);
-        const ms = millisecondsOf(stamp);
-        if (ms === null) throw new ParseError(`line ${r.line} of the host facts: the date of ${quote(entry)} is not a number: ${quote(stamp)}`);
-        if (draft) draft.mtimeMs = ms;
-        break;
-      }
-      case 'units':
-        failedUnits = r.value === 'listed' ? [] : null;
-        break;
-      case 'unit':
-        if (failedUnits === null) throw new ParseError(`line ${r.line} of the host facts: a failed unit without "units listed"`);
-        failedUnits.push(r.value);
-        break;
-      case 'end':
-        ended = true;
-        break;
-      default:
-        throw new ParseError(`line ${r.line} of the host facts has an unknown key ${quote(r.key)}: the script and the parser come from different versions`);
+    if (!isRecordKind(r.key)) {
+      throw new ParseError(`line ${r.line} of the host facts has an unknown key ${quote(r.key)}: the script and the parser come from different versions`);
     }
+    RECORD_HANDLERS[r.key](draft, r);
   }
-  if (!ended) throw new ParseError('the host facts were cut off (no end marker): the connection or the script ended early');
+  if (!draft.ended) throw new ParseError('the host facts were cut off (no end marker): the connection or the script ended early');
+  return hostFacts(draft);
+}
 
+const RECORD_HANDLERS = {
+  error: (_, r) => {
+    throw new ParseError(`the host-facts script stopped: ${r.value}`);
+  },
+  hostname: (d, r) => {
+    d.hostname = r.value.trim() || null;
+  },
+  uid: (d, r) => {
+    d.uid = r.value.trim();
+  },
+  uptime: (d, r) => {
+    const seconds = Number.parseFloat(r.value);
+    d.uptime = Number.isFinite(seconds) && seconds >= 0 ? Math.floor(seconds) : null;
+  },
+  dir: (d, r) => {
+    d.dir = r.value;
+  },
+  name: (d, r) => {
+    d.name = r.value;
+  },
+  current: (d, r) => {
+    d.current = r.value;
+  },
+  link: addLink,
+  target: (d, r) => {
+    lastLink(d, r).raw = r.value;
+  },
+  state: setLinkState,
+  version: (d, r) => {
+    lastLink(d, r).version = [r.value];
+  },
+  kernels: (d, r) => {
+    lastLink(d, r).hasKernelModules = true;
+  },
+  kernel: (d, r) => {
+    lastLink(d, r).kernels.push(r.value);
+  },
+  spec: (d, r) => {
+    lastLink(d, r).specs.push(r.value);
+  },
+  revjson: (d, r) => {
+    lastLink(d, r).revJson.push(r.value);
+  },
+  revsw: (d, r) => {
+    lastLink(d, r).revSw.push(r.value);
+  },
+  file: addFileLine,
+  mtime: setLinkDate,
+  units: (d, r) => {
+    d.failedUnits = r.value === 'listed' ? [] : null;
+  },
+  unit: (d, r) => {
+    if (d.failedUnits === null) throw new ParseError(`line ${r.line} of the host facts: a failed unit without "units listed"`);
+    d.failedUnits.push(r.value);
+  },
+  end: (d) => {
+    d.ended = true;
+  },
+} satisfies Record<string, RecordHandler>;
+
+type RecordKind = keyof typeof RECORD_HANDLERS;
+
+function isRecordKind(key: string): key is RecordKind {
+  return Object.hasOwn(RECORD_HANDLERS, key);
+}
+
+function emptyHost(): HostDraft {
+  return {
+    hostname: null,
+    uid: null,
+    uptime: null,
+    dir: '/',
+    name: 'system',
+    current: null,
+    failedUnits: null,
+    ended: false,
+    links: [],
+    byEntry: new Map(),
+    systems: { running: emptySystem(), booted: emptySystem() },
+  };
+}
+
+/** The generation link that a link's own record (target, state, version, ...) belongs to: the last one listed. */
+function lastLink(d: HostDraft, r: RecordLine): LinkDraft {
+  const last = d.links.at(-1);
+  if (!last) throw new ParseError(`line ${r.line} of the host facts: "${r.key}" before any generation link`);
+  return last;
+}
+
+function addLink(d: HostDraft, r: RecordLine): void {
+  const link: LinkDraft = {
+    entry: r.value,
+    line: r.line,
+    raw: null,
+    state: null,
+    why: '',
+    version: null,
+    hasKernelModules: false,
+    kernels: [],
+    specs: [],
+    revJson: [],
+    revSw: [],
+    mtimeMs: null,
+  };
+  d.links.push(link);
+  d.byEntry.set(r.value, link);
+}
+
+function setLinkState(d: HostDraft, r: RecordLine): void {
+  const [state = '', why = ''] = splitOnce(r.value);
+  if (state !== 'ok' && state !== 'dangling' && state !== 'unreadable') {
+    throw new ParseError(`line ${r.line} of the host facts: unknown generation state ${quote(state)}`);
+  }
+  Object.assign(lastLink(d, r), { state, why });
+}
+
+/** A file's line, read by the one awk after the links: file<TAB>INDEX<TAB>KIND<TAB>line */
+function addFileLine(d: HostDraft, r: RecordLine): void {
+  const [index = '', rest = ''] = splitOnce(r.value);
+  const [kind = '', line = ''] = splitOnce(rest);
+  const link = /^[1-9]\d{0,8}$/.test(index) ? d.links[Number(index) - 1] : undefined;
+  if (!link) throw new ParseError(`line ${r.line} of the host facts: a file of generation link ${quote(index)}, which was not listed`);
+  if (kind === 'version') (link.version ??= []).push(line);
+  else if (kind === 'revjson') link.revJson.push(line);
+  else if (kind === 'revsw') link.revSw.push(line);
+  else throw new ParseError(`line ${r.line} of the host facts: unknown kind of file ${quote(kind)}`);
+}
+
+function setLinkDate(d: HostDraft, r: RecordLine): void {
+  const [stamp = '', entry = ''] = splitOnce(r.value);
+  const link = d.byEntry.get(entry.startsWith('./') ? entry.slice(2) : entry);
+  const ms = millisecondsOf(stamp);
+  if (ms === null) throw new ParseError(`line ${r.line} of the host facts: the date of ${quote(entry)} is not a number: ${quote(stamp)}`);
+  if (link) link.mtimeMs = ms;
+}
+
+function hostFacts(d: HostDraft): HostStatusFacts {
+  const { systems } = d;
   if (systems.booted.same) systems.booted = { ...systems.running, kernelVersions: [...systems.running.kernelVersions], same: false };
   const running = bootPaths(systems.running);
   const booted = bootPaths(systems.booted);
   return {
-    hostname,
+    hostname: d.hostname,
     profile: {
-      currentNumber: current === null ? null : generationNumberOf(baseName(current), name),
+      currentNumber: d.current === null ? null : generationNumberOf(baseName(d.current), d.name),
       runningPath: running.toplevel,
       bootedPath: booted.toplevel,
       runningKernel: firstSorted(systems.running.kernelVersions),
       bootedKernel: firstSorted(systems.booted.kernelVersions),
-      links: links.flatMap((draft) => linkFacts(draft, dir, name)),
+      links: d.links.flatMap((link) => linkFacts(link, d.dir, d.name)),
     },
     running,
     booted,
-    failedUnits,
-    uptimeSeconds: uptime,
-    isRoot: uid === '0',
+    failedUnits: d.failedUnits,
+    uptimeSeconds: d.uptime,
+    isRoot: d.uid === '0',
   };
 }
 

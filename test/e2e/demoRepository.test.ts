@@ -64,8 +64,11 @@ describe.skipIf(reason !== null)('the demo repository in the console, in tmux at
     await waitForText(s, 'flake.lock is back as it was before the update', { timeoutMs: 15_000 });
     expect(readFileSync(lock, 'utf8')).toBe(before);
     await waitForText(s, /main · 2 changed/, { timeoutMs: 15_000 });
+    // one Esc at a time, each seen: two Esc bytes in a row can reach the console as one key
     await sendKeys(s, 'Escape');
+    await waitForText(s, 'flake inputs 7 inputs');
     await sendKeys(s, 'Escape');
+    await waitForText(s, /1 Hosts/);
   });
 
   it('l lists the commits with the hosts on them; Enter shows git show --stat; C shows git status', async () => {
@@ -80,6 +83,7 @@ describe.skipIf(reason !== null)('the demo repository in the console, in tmux at
     await sendKeys(s, 'Escape');
     await waitForText(s, /history 38 commits/);
     await sendKeys(s, 'Escape');
+    await waitForText(s, /1 Hosts/);
     await sendKeys(s, 'C');
     const changes = await waitForText(s, /changes \(git status, git diff --stat\)[\s\S]*file changed/, { timeoutMs: 15_000 });
     expect(changes).toContain(' M systems/t460/default.nix');

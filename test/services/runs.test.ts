@@ -10,7 +10,8 @@ import { loadHistory } from '../../src/system/history.js';
 import type { RebuildSetup } from '../../src/system/rebuilds.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-runs-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// a detached supervisor may still be writing into its run folder when the tests end (ENOTEMPTY)
+afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 // the built-in stand-in, run from source, at 20x speed
 const self = (sub: string) => [process.execPath, '--import', 'tsx', path.resolve('src/cli.ts'), sub];

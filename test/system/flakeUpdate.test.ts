@@ -13,7 +13,8 @@ import { cancelRun } from '../../src/system/runLauncher.js';
 import { createRun, readRun, runsDir } from '../../src/system/runStore.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-update-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// a detached supervisor may still be writing into its run folder when the tests end (ENOTEMPTY)
+afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 const self = (sub: string) => [process.execPath, '--import', 'tsx', path.resolve('src/cli.ts'), sub];
 

@@ -16,7 +16,8 @@ import { startRun } from '../../src/system/runLauncher.js';
 import { createRun, EXIT_FILE, LOG_FILE, runInfoAt, SUMMARY_FILE } from '../../src/system/runStore.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-run-results-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// a detached supervisor may still be writing into its run folder when the tests end (ENOTEMPTY)
+afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 const self = (sub: string) => [process.execPath, '--import', 'tsx', path.resolve('src/cli.ts'), sub];
 // slow enough that a build spans several reads of the log (so its time is more than an instant)
