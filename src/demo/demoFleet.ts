@@ -7,13 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoData } from './demoData.js';
-import { commitAt, type DemoHistory, demoDay, planHistory } from './demoHistory.js';
+import { type DemoHistory, demoDay, planHistory } from './demoHistory.js';
 import { NIXPKGS_2505_EOL, type NixpkgsLock } from './demoLock.js';
 import { createDemoRepo, type DemoRepo } from './demoRepo.js';
 import { writeOwner } from './demoOwner.js';
 import {
   DEFAULT_KERNEL,
-  HARDWARE,
   HOSTS,
   type HostSpec,
   KERNEL_POINT_RELEASES_PER_MONTH,
@@ -24,7 +23,8 @@ import {
   RELEASES,
   type Release,
 } from './fleetSpec.js';
-import { hardwareConfiguration } from './hardwareConfiguration.js';
+import { assignRevisions, flakeFiles, writeFlake } from './demoFlakeRepo.js';
+import type { GenPlan, HostPlan } from './demoPlan.js';
 import { at, hex40, nixHash, seededRandom, yyyymmdd } from './seeded.js';
 import { fillTemplate } from './template.js';
 
@@ -143,30 +143,6 @@ export async function createDemoFleet(
 
 // ---------------------------------------------------------------------------------------------
 // Planning: what each generation is, computed before anything is written
-
-interface GenPlan {
-  number: number;
-  date: Date;
-  release: Release;
-  /** nixos-version, e.g. 25.11.20251214.1a2b3c4 */
-  label: string;
-  nixpkgsRev: string;
-  kernel: string;
-  configRev: string;
-  specialisations: string[];
-  storePath: string;
-  /** the store path was deleted, so the link dangles */
-  dangling: boolean;
-}
-
-interface HostPlan {
-  spec: HostSpec;
-  gens: GenPlan[];
-  /** /run/current-system */
-  running: GenPlan;
-  /** /run/booted-system */
-  booted: GenPlan;
-}
 
 /** One `nix flake update`: new nixpkgs revisions for every input, committed at `date`. */
 interface LockUpdate {
@@ -454,69 +430,4 @@ function osRelease(gen: GenPlan): string {
     codenameLower: codename.toLowerCase(),
     supportEnd,
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing the flake repository
-
-/** The flake's files at HEAD, flake.nix as its template (flake.lock comes with the history). */
-function flakeFiles(plans: HostPlan[]): { files: Record<string, string>; template: string } {
-  const nas = plans.find((p) => p.spec.name === 'nas');
-  const files: Record<string, string> = {
-    'modules/common.nix': demoData('fleet/modules/common.nix.tpl'),
-    'modules/home.nix': demoData('fleet/modules/home.nix.tpl'),
-    'modules/restic.nix': demoData('fleet/modules/restic.nix.tpl'),
-    'PROJECT.md': fillTemplate(demoData('fleet/PROJECT.md'), {
-      danglingGeneration: nas?.gens.find((g) => g.dangling)?.number ?? 0,
-    }),
-  };
-  for (const plan of plans) {
-    const name = plan.spec.name;
-    files[`systems/${name}/default.nix`] = demoData(`fleet/systems/${name}/default.nix.tpl`);
-    const hardware = HARDWARE[name];
-    if (hardware) files[`systems/${name}/hardware-configuration.nix`] = hardwareConfiguration(name, hardware);
-  }
-  return { files, template: demoData('fleet/flake.nix.tpl') };
-}
-
-/** The working tree: HEAD's files, one of them edited, and a file not added yet. */
-function writeFlake(flakeDir: string, history: DemoHistory): void {
-  const files = history.workingTree;
-  const dirs = new Set(Object.keys(files).map((f) => path.dirname(path.join(flakeDir, f))));
-  for (const d of dirs) fs.mkdirSync(d, { recursive: true });
-  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(flakeDir, file), text);
-}
-
-/**
- * Each generation's configuration revision: the newest commit at or before it was built (never
- * newer than the next generation's), except for the demo's stories: x1carbon runs a system built
- * from a commit 4 behind HEAD (the one before it from a commit amended away, not in the
- * repository), and hq's generation before the newest was built from uncommitted changes.
- * Generations older than the history keep revisions the repository does not have. Returns the
- * deployed/<host> tags: hq, x1carbon and nas, at the commit each runs.
- */
-function assignRevisions(plans: HostPlan[], history: DemoHistory): Record<string, string> {
-  const commits = history.commits;
-  const indexOf = new Map(commits.map((c, i) => [c.hash, i]));
-  for (const plan of plans) {
-    let next = commits.length - 1;
-    for (let i = plan.gens.length - 1; i >= 0; i--) {
-      const gen = at(plan.gens, i);
-      const commit = commitAt(history, gen.date.getTime());
-      if (commit === null) break;
-      const fromEnd = plan.gens.length - 1 - i;
-      if (plan.spec.name === 'x1carbon' && fromEnd === 1) continue; // amended away
-      let index = Math.min(indexOf.get(commit.hash) ?? 0, next);
-      if (plan.spec.name === 'x1carbon' && fromEnd === 0) index = Math.min(index, commits.length - 5);
-      gen.configRev = at(commits, index).hash;
-      if (plan.spec.name === 'hq' && fromEnd === 1) gen.configRev += '-dirty';
-      next = index;
-    }
-  }
-  const tags: Record<string, string> = {};
-  for (const host of ['hq', 'x1carbon', 'nas']) {
-    const rev = plans.find((p) => p.spec.name === host)?.running.configRev;
-    if (rev !== undefined && indexOf.has(rev)) tags[host] = rev;
-  }
-  return tags;
 }
