@@ -1,9 +1,8 @@
-import { carriedRevision, shortHash } from '../core/generationRevision.js';
+import { carriedRevision, matchRevisions, shortHash } from '../core/generationRevision.js';
 import { generationMarkers } from '../core/generations.js';
 import { isValidHostName, mergeHosts } from '../core/hosts.js';
 import type { RepoService, RevisionMatch } from '../core/repo.js';
 import type { Generation, Host } from '../core/types.js';
-import { matchRevisions } from '../services/generationRevisions.js';
 import type { Environment } from '../system/context.js';
 import { type Io, printJson } from './io.js';
 import { table } from './table.js';

@@ -1,7 +1,7 @@
 // Which commit of the flake's repository built a generation: the revision the generation carries
 // (system.configurationRevision, else one in its label), matched against the commits the
 // repository has, and how the console and the commands say it.
-import type { CommitInfo, RevisionMatch } from './repo.js';
+import type { CommitInfo, RepoService, RevisionMatch } from './repo.js';
 import { parseRevision, revisionFromLabel } from './revision.js';
 import type { Generation } from './types.js';
 
@@ -73,4 +73,15 @@ export function revisionWords(g: Pick<Generation, 'configurationRevision' | 'nix
   if (carried.dirty) return `rev ${short}-dirty: built from uncommitted changes`;
   if (!match) return `rev ${short}`;
   return match.commit ? `rev ${short} ${match.commit.subject}` : `rev ${short} (not in this repository)`;
+}
+
+/**
+ * Per generation number: its revision, the commit it names and whether it was dirty. One
+ * `lookupCommits` call for the whole list (none when no generation carries a revision); a dirty
+ * revision is looked up by the commit its changes started from.
+ */
+export async function matchRevisions(list: readonly Generation[], repo: Pick<RepoService, 'lookupCommits'>): Promise<Record<number, RevisionMatch>> {
+  const hashes = revisionsToLookUp(list);
+  const found = hashes.length > 0 ? await repo.lookupCommits(hashes) : {};
+  return matchGenerations(list, found);
 }

@@ -324,7 +324,8 @@ export function selectedHostOf(state: AppState): Host | undefined {
 
 const indexCache = new WeakMap<readonly unknown[], FuzzyIndex<unknown>>();
 
-function cachedIndex<T>(items: readonly T[], build: () => FuzzyIndex<T>): FuzzyIndex<T> {
+/** The fuzzy index of a list, built once per list (a list is replaced, never changed, when it is read again). */
+export function cachedIndex<T>(items: readonly T[], build: () => FuzzyIndex<T>): FuzzyIndex<T> {
   let index = indexCache.get(items) as FuzzyIndex<T> | undefined;
   if (!index) {
     index = build();

@@ -26,6 +26,8 @@ export interface CommitSliceDeps {
   onRunEnded(listener: (view: RunView) => void): () => void;
   /** a read-only text over the body (a failed hook's output) */
   showLines(title: string, lines: string[]): void;
+  /** the git state as of now, the one the header shows (null: not readable, or not a repository) */
+  currentGit(): Promise<GitState | null>;
   /** the deployed/<host> tags moved: the Fleet view reads them again */
   tagsMoved?(): void;
   /** a commit was made: the header's git state is read again */
@@ -163,7 +165,7 @@ export class CommitSlice {
     if (!repo || this.ctx.disposed()) return;
     const hosts = deploy.views.map((v) => v.host);
     const [git, lists] = await Promise.all([
-      repo.gitState().catch((): GitState | null => null),
+      this.deps.currentGit(),
       Promise.all(hosts.map((h) => this.freshList(h, deploy.listsAtEnd.get(h)))),
     ]);
     if (this.ctx.disposed()) return;

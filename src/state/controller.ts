@@ -119,8 +119,8 @@ export class Controller {
       revisions: {},
       repoAvailable: services.repo !== undefined,
       git: emptyGitHeader(services.repo !== undefined),
-      inputs: emptyInputs(services.repo !== undefined),
-      history: emptyHistory(services.repo !== undefined),
+      inputs: emptyInputs(),
+      history: emptyHistory(),
       marks: {},
       genOpsAvailable: services.generations !== undefined,
       remote: { deploys: services.runs?.remoteDeploys === true, changes: services.generations?.remoteChanges === true },
@@ -183,6 +183,7 @@ export class Controller {
     this.commit = new CommitSlice(ctx, {
       onRunEnded: (listener) => this.feed.onRunEnded(listener),
       showLines: (title, lines) => this.text.showLines(title, lines),
+      currentGit: () => this.gitState.current(),
       tagsMoved: () => void this.fleet.readDeployed(),
       committed: () => void this.gitState.refresh(),
     });

@@ -50,13 +50,11 @@ export interface FleetState {
   error: string | null;
   /** the clock ages are shown against: when the rows last changed */
   nowMs: number;
-  /** the deployed/<host> tags and the branch their distance is counted on; null until read, or without a repository */
+  /** the deployed/<host> tags (their distance is counted on the branch the header shows); null until read, or without a repository */
   deployed: FleetDeployed | null;
 }
 
 export interface FleetDeployed {
-  /** the branch checked out; null when HEAD is detached */
-  branch: string | null;
   tags: Record<string, DeployedTag>;
 }
 
@@ -108,15 +106,15 @@ export class FleetSlice {
     if (this.state.overlay === 'fleet') setState(this.ctx.store, { overlay: 'none' });
   }
 
-  /** The deployed/<host> tags (and the branch), read beside the hosts; unchanged when the repository cannot be read. */
+  /** The deployed/<host> tags, read beside the hosts; unchanged when the repository cannot be read. */
   async readDeployed(): Promise<void> {
     const repo = this.ctx.services.repo;
     if (!repo) return;
-    const [tags, git] = await Promise.all([repo.deployedTags().catch(() => null), repo.gitState().catch(() => null)]);
+    const tags = await repo.deployedTags().catch(() => null);
     if (tags === null || this.ctx.disposed()) return;
     const byHost: Record<string, DeployedTag> = {};
     for (const tag of tags) byHost[tag.host] = tag;
-    this.ctx.store.update((s) => ({ ...s, fleet: { ...s.fleet, deployed: { branch: git?.branch ?? null, tags: byHost } } }));
+    this.ctx.store.update((s) => ({ ...s, fleet: { ...s.fleet, deployed: { tags: byHost } } }));
   }
 
   /** r: read every host again; the rows read before stay until their host answers. */

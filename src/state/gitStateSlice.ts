@@ -4,6 +4,9 @@
 import type { GitState } from '../core/repo.js';
 import { setState, type SliceContext } from './slice.js';
 
+/** What a repository key says when the console was given no repository service. */
+export const NO_REPOSITORY = "the flake's repository is not available in this console";
+
 export interface GitHeaderState {
   /** a repository service was given */
   available: boolean;
@@ -18,6 +21,8 @@ export function emptyGitHeader(available: boolean): GitHeaderState {
 export class GitStateSlice {
   private reading: Promise<void> | null = null;
   private again = false;
+  /** the last read failed (timed out, git went away): what the header shows is older than that read */
+  private lastFailed = false;
 
   constructor(private readonly ctx: SliceContext) {}
 
@@ -32,6 +37,16 @@ export class GitStateSlice {
     return this.reading;
   }
 
+  /**
+   * The git state as of now: read again (shared with a read going on, which then runs once more)
+   * and shown in the header; null when it could not be read or the folder is not a repository.
+   */
+  async current(): Promise<GitState | null> {
+    await this.refresh();
+    if (this.lastFailed) return null;
+    return this.ctx.store.get().git.value ?? null;
+  }
+
   private async readLoop(): Promise<void> {
     const repo = this.ctx.services.repo;
     try {
@@ -42,8 +57,10 @@ export class GitStateSlice {
           value = await (repo ? repo.gitState() : null);
         } catch {
           // the reader has its own time limit; whatever went wrong, the header keeps what it showed
+          this.lastFailed = true;
           continue;
         }
+        this.lastFailed = false;
         if (this.ctx.disposed()) return;
         setState(this.ctx.store, { git: { available: true, value } });
       } while (this.again && !this.ctx.disposed());

@@ -3,8 +3,9 @@
 // Also C: `git status --short` and `git diff --stat` in the text view.
 import { createFuzzyIndex, type FuzzyHit } from '../core/fuzzy.js';
 import type { CommitInfo, DeployedTag } from '../core/repo.js';
-import type { AppState, ListPane, Loadable } from './appState.js';
+import { type AppState, cachedIndex, type ListPane, type Loadable } from './appState.js';
 import { clampPane, reduceWindow, type WindowAction } from './listWindow.js';
+import { NO_REPOSITORY } from './gitStateSlice.js';
 import { messageOf, notify, setState, type SliceContext } from './slice.js';
 import type { TextViewSlice } from './textView.js';
 
@@ -18,14 +19,12 @@ export interface HistoryRow {
 }
 
 export interface HistoryState extends ListPane<HistoryRow> {
-  /** a repository service was given */
-  available: boolean;
   /** the commits with their hosts; null before the view was first opened */
   rows: Loadable<HistoryRow[]> | null;
 }
 
-export function emptyHistory(available: boolean): HistoryState {
-  return { available, rows: null, cursor: 0, offset: 0, filter: '', editing: false, hits: [] };
+export function emptyHistory(): HistoryState {
+  return { rows: null, cursor: 0, offset: 0, filter: '', editing: false, hits: [] };
 }
 
 /**
@@ -62,7 +61,7 @@ export function hostsByCommit(state: AppState, tags: readonly DeployedTag[]): Ma
 }
 
 export function filterHistory(rows: readonly HistoryRow[], query: string): FuzzyHit<HistoryRow>[] {
-  return createFuzzyIndex(rows, { get: historyRowText }).search(query);
+  return cachedIndex(rows, () => createFuzzyIndex(rows, { get: historyRowText })).search(query);
 }
 
 export class HistorySlice {
@@ -83,7 +82,7 @@ export class HistorySlice {
 
   /** l: open the view and read the log (the rows read before stay until it answers). */
   open(): void {
-    if (!this.ctx.services.repo) return notify(this.ctx.store, 'warn', "the flake's repository is not available in this console");
+    if (!this.ctx.services.repo) return notify(this.ctx.store, 'warn', NO_REPOSITORY);
     setState(this.ctx.store, { overlay: 'history' });
     void this.reload();
   }
@@ -164,7 +163,7 @@ export class HistorySlice {
   /** C: `git status --short` and `git diff --stat`. */
   showChanges(): void {
     const repo = this.ctx.services.repo;
-    if (!repo) return notify(this.ctx.store, 'warn', "the flake's repository is not available in this console");
+    if (!repo) return notify(this.ctx.store, 'warn', NO_REPOSITORY);
     this.text.show('changes (git status, git diff --stat)', () => repo.changesText());
   }
 }

@@ -7,6 +7,7 @@ import type { RunPhase, RunView } from '../core/runsService.js';
 import type { AppState, Loadable } from './appState.js';
 import { inputRows } from './inputRows.js';
 import { reduceWindow, type WindowAction } from './listWindow.js';
+import { NO_REPOSITORY } from './gitStateSlice.js';
 import { messageOf, notify, setState, type SliceContext } from './slice.js';
 
 /** An update of flake.lock started here (or seen ending here), and what it changed. */
@@ -27,8 +28,6 @@ export interface InputsUpdate {
 }
 
 export interface InputsState {
-  /** a repository service was given */
-  available: boolean;
   /** flake.lock's root inputs; null before the view was first opened */
   list: Loadable<FlakeInput[]> | null;
   /** paths of the inputs whose own inputs are shown */
@@ -42,8 +41,8 @@ export interface InputsState {
   readAtMs: number;
 }
 
-export function emptyInputs(available: boolean): InputsState {
-  return { available, list: null, unfolded: [], marked: [], cursor: 0, offset: 0, update: null, readAtMs: 0 };
+export function emptyInputs(): InputsState {
+  return { list: null, unfolded: [], marked: [], cursor: 0, offset: 0, update: null, readAtMs: 0 };
 }
 
 /** The rows the view shows now. */
@@ -83,7 +82,7 @@ export class InputsSlice {
 
   /** I: open the view and read flake.lock (the rows read before stay until it answers). */
   open(): void {
-    if (!this.ctx.services.repo) return notify(this.ctx.store, 'warn', "the flake's repository is not available in this console");
+    if (!this.ctx.services.repo) return notify(this.ctx.store, 'warn', NO_REPOSITORY);
     setState(this.ctx.store, { overlay: 'inputs' });
     void this.reload();
   }
@@ -148,7 +147,7 @@ export class InputsSlice {
   async startUpdate(): Promise<void> {
     const repo = this.ctx.services.repo;
     const runs = this.ctx.services.runs;
-    if (!repo) return notify(this.ctx.store, 'warn', "the flake's repository is not available in this console");
+    if (!repo) return notify(this.ctx.store, 'warn', NO_REPOSITORY);
     if (!runs) return notify(this.ctx.store, 'warn', 'runs are not available in this console');
     if (this.state.inputs.update?.phase === 'running') return notify(this.ctx.store, 'warn', 'an update of flake.lock is going already (L shows it)');
     const names = [...this.state.inputs.marked];

@@ -1,10 +1,10 @@
 // Which commit built each generation: once a host's list is shown, its revisions are looked up in
 // the flake's repository (one lookup per list) and filled in; the list never waits for them.
-import { carriedRevision, shortHash } from '../core/generationRevision.js';
+import { carriedRevision, matchRevisions, shortHash } from '../core/generationRevision.js';
 import type { RevisionMatch } from '../core/repo.js';
 import type { Generation } from '../core/types.js';
-import { matchRevisions } from '../services/generationRevisions.js';
 import { type AppState, selectedHostOf } from './appState.js';
+import { NO_REPOSITORY } from './gitStateSlice.js';
 import type { SliceContext } from './slice.js';
 import type { TextViewSlice } from './textView.js';
 
@@ -27,7 +27,7 @@ export const SET_REVISION_HINT = 'set system.configurationRevision = self.rev or
  * matched yet is shown anyway: git says whether it has it.
  */
 export function commitRefusal(state: AppState, repoAvailable: boolean): string | null {
-  if (!repoAvailable) return "the flake's repository is not available in this console";
+  if (!repoAvailable) return NO_REPOSITORY;
   if (state.git.value === null) return `${state.flakeDir} is not in a git repository`;
   const selected = selectedGeneration(state);
   if (!selected) return null;

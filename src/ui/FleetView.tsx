@@ -103,7 +103,7 @@ function cellColor(id: ColumnId, row: StatusRow | null, state: FleetRowState | u
 }
 
 /** The line under the table: the selected host in full (why it was not read, why drift is unknown, failed units). */
-function detailOf(name: string | undefined, state: FleetRowState | undefined, deployed: FleetDeployed | null = null): string {
+function detailOf(name: string | undefined, state: FleetRowState | undefined, deployed: FleetDeployed | null, branch: string | null): string {
   const s = state?.row?.status;
   if (name === undefined) return '';
   if (!s) return `${name}: being read`;
@@ -111,7 +111,7 @@ function detailOf(name: string | undefined, state: FleetRowState | undefined, de
   const parts = [name];
   // which commit nixdeck last deployed there, and how far the branch has moved on since
   const tag = deployed?.tags[name];
-  if (tag) parts.push(deployedWords(tag, deployed?.branch ?? null));
+  if (tag) parts.push(deployedWords(tag, branch));
   if (s.failedUnits !== null && s.failedUnits.length > 0) parts.push(`failed: ${s.failedUnits.join(', ')}`);
   if (state?.driftPending) parts.push("the flake's toplevel is being evaluated");
   else if (s.drift === 'unknown' && s.driftReason) parts.push(`drift unknown: ${s.driftReason}`);
@@ -181,7 +181,7 @@ export function FleetView({ state, width, height }: { state: AppState; width: nu
         )}
       </Box>
       <Text dimColor wrap="truncate-end">
-        {fit(detailOf(selectedName, selectedName === undefined ? undefined : fleet.rows[selectedName], fleet.deployed), inner, g)}
+        {fit(detailOf(selectedName, selectedName === undefined ? undefined : fleet.rows[selectedName], fleet.deployed, state.git.value?.branch ?? null), inner, g)}
       </Text>
     </Overlay>
   );

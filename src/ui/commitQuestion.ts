@@ -1,23 +1,12 @@
 // The commit question after a deploy: the message in a one-line field, edited in place; Enter
 // commits, Esc leaves the changes as they are. Drawn by Dialog.tsx like every other question.
-import type { AppState } from '../state/appState.js';
+import type { DialogContent, DialogOf } from './dialogLine.js';
 import type { Glyphs } from './glyphs.js';
-
-type CommitDialog = Extract<NonNullable<AppState['dialog']>, { kind: 'commit' }>;
-
-/** One line of a question, as Dialog.tsx draws it (`key`: shown first, never left out). */
-export interface QuestionLine {
-  text: string;
-  bold?: boolean;
-  dim?: boolean;
-  color?: string;
-  key?: boolean;
-}
 
 /** Files named in the question's last line before the rest are counted. */
 const FILES_SHOWN = 6;
 
-export function commitQuestionLines(d: CommitDialog, g: Glyphs): { title: string; lines: QuestionLine[] } {
+export function commitQuestionLines(d: DialogOf<'commit'>, g: Glyphs): DialogContent {
   const n = d.files.length;
   const files = d.files.slice(0, FILES_SHOWN).join(', ') + (n > FILES_SHOWN ? `, ${g.ellipsis} (${n} files)` : '');
   return {

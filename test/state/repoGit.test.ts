@@ -75,6 +75,22 @@ describe('the git state slice', () => {
     expect(c.state.git.value?.changed).toHaveLength(5);
   });
 
+  it('current() reads again and gives what the header now shows; null after a read that failed', async () => {
+    const repo = new FakeRepo({ git: gitState({ branch: 'main', changed: 2 }) });
+    const c = consoleWith(repo);
+    await c.gitState.refresh();
+    repo.git = gitState({ branch: 'main', changed: 4 });
+    const now = await c.gitState.current();
+    expect(now?.changed).toHaveLength(4);
+    expect(c.state.git.value).toBe(now);
+    expect(repo.calls.gitState).toBe(2);
+    vi.spyOn(repo, 'gitState').mockRejectedValueOnce(new Error('git: timed out after 5 s'));
+    expect(await c.gitState.current()).toBeNull();
+    // the header keeps what it showed; the next read that works is given again
+    expect(c.state.git.value?.changed).toHaveLength(4);
+    expect((await c.gitState.current())?.changed).toHaveLength(4);
+  });
+
   it('says "not a repository" as null, and does nothing without a repository service', async () => {
     const repo = new FakeRepo({ git: null });
     const c = consoleWith(repo);

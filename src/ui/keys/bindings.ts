@@ -1,6 +1,7 @@
 import { generationRule, type KeyContext, runRule } from './context.js';
 import { type KeyMatcher, type KeyName, keyNameLabel, matcherOf } from './matchers.js';
 import { LIST_SCOPES, PANE_SCOPES, type Scope } from './scopes.js';
+import { NO_REPOSITORY } from '../../state/gitStateSlice.js';
 
 export type CommandId =
   | 'quit'
@@ -119,7 +120,7 @@ export interface Binding extends BindingSpec {
   match: KeyMatcher;
 }
 
-const REPO_RULE = (ctx: KeyContext): string | null => (ctx.repoAvailable ? null : "the flake's repository is not available in this console");
+const REPO_RULE = (ctx: KeyContext): string | null => (ctx.repoAvailable ? null : NO_REPOSITORY);
 /** history and changes need a git repository; the Inputs view only flake.lock */
 const GIT_RULE = (ctx: KeyContext): string | null => REPO_RULE(ctx) ?? (ctx.gitRepository === false ? 'the flake folder is not in a git repository' : null);
 const CHANGE_SELECTED = generationRule({ ops: true, selected: true, change: true });

@@ -1,7 +1,7 @@
 // matchRevisions: one lookup per generation list, dirty revisions by their base commit.
 import { describe, expect, it } from 'vitest';
 import type { CommitInfo } from '../../src/core/repo.js';
-import { matchRevisions } from '../../src/services/generationRevisions.js';
+import { matchRevisions } from '../../src/core/generationRevision.js';
 import { makeGeneration } from '../helpers/generation.js';
 
 const A = 'aaaaaaa1111111111111111111111111111111aa';
