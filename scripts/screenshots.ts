@@ -101,6 +101,8 @@ const DEMO_LOADED = (screen: string): boolean => screen.includes('cur run') && s
 interface Shot {
   command: string[];
   env?: Record<string, string>;
+  /** the command is the full-screen console (waits read whole frames only) */
+  fullScreen?: boolean;
   cols: number;
   rows: number;
   /** what the screen shows before the first key; undefined: wait a second */
@@ -114,7 +116,7 @@ interface Shot {
 }
 
 async function shoot(shot: Shot, work: string): Promise<void> {
-  const session: TmuxSession = await startSession({ command: shot.command, cols: shot.cols, rows: shot.rows, ...(shot.env && { env: shot.env }) });
+  const session: TmuxSession = await startSession({ command: shot.command, cols: shot.cols, rows: shot.rows, fullScreen: shot.fullScreen ?? false, ...(shot.env && { env: shot.env }) });
   let screen: string;
   try {
     if (shot.started === undefined) await sleep(1000);
@@ -142,9 +144,10 @@ async function shoot(shot: Shot, work: string): Promise<void> {
   await execa('rsvg-convert', ['-o', shot.png, svgPath]);
 }
 
-function demoCommand(work: string): Pick<Shot, 'command' | 'env'> {
+function demoCommand(work: string): Pick<Shot, 'command' | 'env' | 'fullScreen'> {
   return {
     command: ['node', path.resolve('dist/nixdeck.js'), '--demo'],
+    fullScreen: true,
     env: { FORCE_COLOR: '3', XDG_CONFIG_HOME: path.join(work, 'config'), TMPDIR: work },
   };
 }

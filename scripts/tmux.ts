@@ -27,6 +27,8 @@ export interface TmuxSession {
   readonly socketPath: string;
   readonly cols: number;
   readonly rows: number;
+  /** The command is a full-screen console: waitForText waits for whole frames (see looksWhole). */
+  readonly fullScreen: boolean;
 }
 
 export interface StartOptions {
@@ -43,6 +45,8 @@ export interface StartOptions {
    * can still be captured (default true). No "Pane is dead" line is added.
    */
   remainOnExit?: boolean;
+  /** The command draws full-screen frames (default false): see looksWhole. */
+  fullScreen?: boolean;
 }
 
 /** The environment tmux itself runs with: without TMUX so nesting checks never fire. */
@@ -107,7 +111,7 @@ export async function startSession(opts: StartOptions): Promise<TmuxSession> {
     (out) => out.trim() || fallbackPath,
     () => fallbackPath, // the command already exited and took the server with it
   );
-  return { socket, name, socketPath, cols, rows };
+  return { socket, name, socketPath, cols, rows, fullScreen: opts.fullScreen ?? false };
 }
 
 /** tmux key names (optionally with C-/M-/S- modifiers) that send-keys understands. */
@@ -174,8 +178,26 @@ export async function paneStatus(s: TmuxSession): Promise<{ dead: boolean; statu
 }
 
 /**
+ * Whether a capture looks like a whole frame of a full-screen console: one of
+ * its last two rows has something on it (a frame of Ink ends with its status
+ * bar on the row above the last, which it leaves empty so that a write never
+ * scrolls). A terminal can be read while the console is half-way through
+ * writing a frame (the pty hands it over in pieces); such a capture has blank
+ * rows at the bottom.
+ */
+export function looksWhole(screen: string): boolean {
+  return screen.split('\n').slice(-2).some((row) => /\S/.test(row));
+}
+
+/** How long a capture with a blank last row must stay unchanged before it counts (the command may have ended). */
+const SETTLE_MS = 500;
+
+/**
  * Poll the plain capture until it contains `needle` (or matches it / the
  * predicate holds). Returns that capture; throws with the last screen on timeout.
+ * In a full-screen session, a matching capture that looks half-drawn (see
+ * looksWhole) is returned only once it has stayed the same for SETTLE_MS, so
+ * callers can assert on the rest of the screen.
  */
 export async function waitForText(
   s: TmuxSession,
@@ -187,9 +209,16 @@ export async function waitForText(
   const test = typeof needle === 'function' ? needle : typeof needle === 'string' ? (t: string) => t.includes(needle) : (t: string) => needle.test(t);
   const deadline = Date.now() + timeoutMs;
   let screen = '';
+  let unsettled = null as { screen: string; since: number } | null;
   for (;;) {
     screen = await capture(s);
-    if (test(screen)) return screen;
+    if (test(screen)) {
+      if (!s.fullScreen || looksWhole(screen)) return screen;
+      if (unsettled?.screen !== screen) unsettled = { screen, since: Date.now() };
+      else if (Date.now() - unsettled.since >= SETTLE_MS) return screen;
+    } else {
+      unsettled = null;
+    }
     if (Date.now() >= deadline) break;
     await sleep(intervalMs);
   }

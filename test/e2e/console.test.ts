@@ -15,7 +15,7 @@ const CLI = E2E_CLI;
 /** A fresh demo console in tmux at 80x24 with its own temporary folder, for one test. */
 async function withDemo(env: Record<string, string>, body: (s: TmuxSession) => Promise<void>): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
-  const s = await startSession({ command: ['node', CLI, '--demo'], cols: 80, rows: 24, env: { TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config'), ...env } });
+  const s = await startSession({ command: ['node', CLI, '--demo'], cols: 80, rows: 24, fullScreen: true, env: { TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config'), ...env } });
   try {
     await body(s);
   } finally {
@@ -38,6 +38,7 @@ describe.skipIf(reason !== null)('nixdeck --demo in tmux at 80x24', () => {
     s = await startSession({
       // tmux does not always record the exit status of a dead pane; the wrapper writes it down
       command: ['sh', '-c', '"$@"; echo $? > "$0"', path.join(tmp, 'status'), 'node', CLI, '--demo'],
+      fullScreen: true,
       cols: 80,
       rows: 24,
       env: { FORCE_COLOR: '3', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') },

@@ -27,6 +27,7 @@ describe.skipIf(reason !== null)('the demo repository in the console, in tmux at
     tmp = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-e2e-'));
     s = await startSession({
       command: ['node', E2E_CLI, '--demo'],
+      fullScreen: true,
       cols: 80,
       rows: 24,
       env: { FORCE_COLOR: '3', TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_STATE_HOME: path.join(tmp, 'state') },

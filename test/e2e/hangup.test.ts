@@ -44,7 +44,7 @@ describe.skipIf(reason !== null)('nixdeck --demo whose terminal goes away', () =
     mkdirSync(stale);
     writeFileSync(path.join(stale, 'owner'), `${ended} 1\n`);
     // keep another session on the server, so killing the console's session leaves the server up
-    const s = await startSession({ command: ['node', CLI, '--demo'], cols: 80, rows: 24, env: { TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') } });
+    const s = await startSession({ command: ['node', CLI, '--demo'], cols: 80, rows: 24, fullScreen: true, env: { TMPDIR: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config') } });
     await tmux(s.socket, ['new-session', '-d', '-s', 'other', 'sleep', '600']);
     try {
       await waitForText(s, (screen) => screen.includes('cur run') && screen.includes('flake: 5 configurations'), { timeoutMs: 20_000 });

@@ -54,7 +54,7 @@ async function openConsole(f: Fleet): Promise<TmuxSession> {
     FORCE_COLOR: '3',
   };
   delete env.XDG_RUNTIME_DIR; // the ssh sockets go under TMPDIR: this test's folder
-  session = await startSession({ command: ['node', cli as string, '--flake', f.flake, '--root', f.hostRoot('hq')], cols: 80, rows: 24, env });
+  session = await startSession({ command: ['node', cli as string, '--flake', f.flake, '--root', f.hostRoot('hq')], cols: 80, rows: 24, fullScreen: true, env });
   await waitForText(session, (screen) => /> hq\s+\S+\s+local/.test(screen) && screen.includes('cur run'), { timeoutMs: 30_000 });
   return session;
 }

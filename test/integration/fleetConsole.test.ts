@@ -79,7 +79,7 @@ describe('the console over the test fleet', () => {
       FORCE_COLOR: '3',
     };
     delete env.XDG_RUNTIME_DIR; // the pool's sockets go under TMPDIR: this test's folder
-    s = await startSession({ command: ['node', cli as string, '--flake', flake, '--root', f.hostRoot('hq')], cols: 80, rows: 24, env });
+    s = await startSession({ command: ['node', cli as string, '--flake', flake, '--root', f.hostRoot('hq')], cols: 80, rows: 24, fullScreen: true, env });
     const session = s;
     await waitForText(session, (screen) => /> hq\s+\S+\s+local/.test(screen) && screen.includes('cur run'), { timeoutMs: 30_000 });
 
