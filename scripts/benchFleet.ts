@@ -1,7 +1,8 @@
 // `npm run bench` section "fleet": `nixdeck status` over a fleet of 50 hosts (50 ports of the test
 // fleet's sshd, scripts/test-fleet.sh with FAKE_NIXOS_CLONES=50) against one host. Times the whole
 // status table cold (no connection, no cached flake toplevels), with the toplevels cached, and
-// with the connections warm; counts the SSH logins sshd accepted for each run (goal: one per host).
+// with the connections warm; counts the SSH logins sshd accepted for each run (goal: one per host)
+// and splits the machine's CPU time into nixdeck's side and the test hosts' (they share the cores).
 import { execa } from 'execa';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,33 @@ function machineCpuSeconds(): number {
   const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   return (fields.reduce((a, b) => a + b, 0) - idle) / 100; // USER_HZ is 100 on Linux
+}
+
+/** utime + stime (+ cutime + cstime with `children`) of one /proc stat line, in seconds. */
+function statCpu(stat: string, children: boolean): number {
+  // the fields after "(comm) ": state is the 1st, utime the 12th ... cstime the 15th
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const own = (f[11] ?? 0) + (f[12] ?? 0);
+  return (children ? own + (f[13] ?? 0) + (f[14] ?? 0) : own) / 100;
+}
+
+/**
+ * CPU seconds so far of nixdeck's side of the reads: this process with the children it has
+ * waited for (ssh clients, nix), and the ssh masters that ControlPersist sent to the background
+ * (ssh processes started with ControlMaster=yes: the bench runs no other).
+ */
+function nixdeckCpuSeconds(): number {
+  let total = statCpu(readFileSync('/proc/self/stat', 'utf8'), true);
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.startsWith('ssh\0') && cmdline.includes('ControlMaster=yes')) total += statCpu(readFileSync(`/proc/${pid}/stat`, 'utf8'), false);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 /** Logins sshd accepted so far, over all the fleet's sshd logs. */
@@ -65,6 +93,8 @@ export async function fleetStatusBench(clones = 50): Promise<void> {
     const names = Array.from({ length: clones }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
     const sshDir = path.join(dir, 'ssh');
 
+    /** cpu: the whole machine's CPU seconds during the run; own: nixdeck's side of them */
+    type Run = { ms: number; logins: number; rows: number; busy: number; cpu: number; own: number };
     /** One status table of `hosts` through one environment (its connections stay open between calls). */
     const makeRunner = () => {
       const env = localEnvironment({ flake, root: path.join(dir, 'hosts', 'hq') }, DEFAULT_PREFS);
@@ -80,29 +110,32 @@ export async function fleetStatusBench(clones = 50): Promise<void> {
         onInterrupt: () => () => {},
       };
       return {
-        async run(hosts: string[]): Promise<{ ms: number; logins: number; rows: number; busy: number }> {
+        async run(hosts: string[]): Promise<Run> {
           out = '';
           const before = logins(sshDir);
           const cpuBefore = machineCpuSeconds();
+          const ownBefore = nixdeckCpuSeconds();
           const started = performance.now();
           await statusCommand(env, io, { hosts, json: true }, statusReaders(env, DEFAULT_PREFS));
           const ms = performance.now() - started;
-          const busy = (machineCpuSeconds() - cpuBefore) / (ms / 1000) / os.cpus().length;
+          const cpu = machineCpuSeconds() - cpuBefore;
+          const own = nixdeckCpuSeconds() - ownBefore;
+          const busy = cpu / (ms / 1000) / os.cpus().length;
           await new Promise((r) => setTimeout(r, 300)); // sshd writes its log line just after the login
           const rows = (JSON.parse(out) as { reachable: boolean }[]).filter((r) => r.reachable).length;
-          return { ms, logins: logins(sshDir) - before, rows, busy };
+          return { ms, logins: logins(sshDir) - before, rows, busy, cpu, own };
         },
         dispose: () => env.dispose?.(),
       };
     };
     const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'nixdeck-bench-cache-'));
     process.env.XDG_CACHE_HOME = cacheHome;
-    type Run = { ms: number; logins: number; rows: number; busy: number };
     // the test fleet's hosts (sshd, each session's namespace, the facts script) run on this
     // machine's cores too: "cpu busy" near 100% means the figure measures this machine, not waiting
     const show = (label: string, r: Run, n: number): void =>
       console.log(
-        `  ${label.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   ${r.rows}/${n} read, ${r.logins} ssh logins, cpu busy ${Math.round(r.busy * 100)}%`,
+        `  ${label.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   ${r.rows}/${n} read, ${r.logins} ssh logins, cpu busy ${Math.round(r.busy * 100)}% ` +
+          `(${r.cpu.toFixed(2)} cpu-s, nixdeck's side ${r.own.toFixed(2)})`,
       );
 
     const cold1 = makeRunner();
