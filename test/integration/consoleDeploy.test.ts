@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { capture, paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from '../../scripts/tmux.js';
+import { paneStatus, sendKeys, startSession, stop, type TmuxSession, waitForText } from '../../scripts/tmux.js';
 import { builtCli, type Fleet, type FleetHost, isSkip, setupFleet, type Skip, SYSTEM_PROFILE, useFleet } from '../helpers/fleet.js';
 import { tmuxMissing } from '../helpers/tmuxPresent.js';
 
@@ -81,7 +81,7 @@ async function runLog(s: TmuxSession): Promise<string> {
   const top = await waitForText(s, /\[4 Runs[^\]]*\] lines 1-/, { timeoutMs: 10_000 });
   await sendKeys(s, 'G');
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const bottom = await capture(s);
+  const bottom = await waitForText(s, /\[4 Runs/); // a whole frame
   await sendKeys(s, 'z');
   await sendKeys(s, '1');
   return `${top}\n${bottom}`;
