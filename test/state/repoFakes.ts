@@ -68,6 +68,8 @@ export interface FakeRepoOptions {
   /** per run id */
   outcomes?: Record<string, Result<UpdateOutcome>>;
   startResult?: StartResult;
+  /** what `git show --stat` prints after its `commit <rev>` line */
+  showText?: string[];
 }
 
 export class FakeRepo implements RepoService {
@@ -78,7 +80,10 @@ export class FakeRepo implements RepoService {
   tags: DeployedTag[];
   outcomes: Record<string, Result<UpdateOutcome>>;
   startResult: StartResult;
+  showText: string[];
   revertResult: Result<void> = { ok: true, value: undefined };
+  /** the hash a commit makes (the tree is clean and HEAD on it afterwards) */
+  commitHash = 'c'.repeat(40);
   /** when true, gitState() waits until releaseGit() */
   holdGit = false;
   /** called when an update starts (e.g. to add its run to a FakeRuns) */
@@ -111,6 +116,7 @@ export class FakeRepo implements RepoService {
     this.tags = options.tags ?? [];
     this.outcomes = options.outcomes ?? {};
     this.startResult = options.startResult ?? { ok: true, id: 'update1' };
+    this.showText = options.showText ?? ['Author: Ada <ada@example.org>', '', ' flake.lock | 8 ++++----'];
   }
 
   /** Let every held gitState() answer. */
@@ -146,7 +152,7 @@ export class FakeRepo implements RepoService {
 
   async showCommit(rev: string): Promise<Result<string[]>> {
     this.calls.showCommit.push(rev);
-    return { ok: true, value: [`commit ${rev}`, 'Author: Ada <ada@example.org>', '', ' flake.lock | 8 ++++----'] };
+    return { ok: true, value: [`commit ${rev}`, ...this.showText] };
   }
 
   async log(limit: number): Promise<Result<CommitInfo[]>> {
@@ -167,7 +173,8 @@ export class FakeRepo implements RepoService {
 
   async commit(message: string): Promise<Result<{ hash: string; output: string }>> {
     this.calls.commit.push(message);
-    return { ok: true, value: { hash: 'c'.repeat(40), output: '' } };
+    if (this.git) this.git = { ...this.git, head: this.commitHash, changed: [] };
+    return { ok: true, value: { hash: this.commitHash, output: '' } };
   }
 
   async tagDeployed(host: string, hash: string): Promise<Result<void>> {

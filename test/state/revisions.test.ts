@@ -8,6 +8,7 @@ import type { GenerationsRead } from '../../src/core/result.js';
 import type { GenerationList } from '../../src/core/types.js';
 import { Controller, type Services } from '../../src/state/controller.js';
 import { makeGeneration } from '../helpers/generation.js';
+import { FakeRepo } from './repoFakes.js';
 
 const A = 'aaaaaaa1111111111111111111111111111111aa';
 const B = 'bbbbbbb2222222222222222222222222222222bb';
@@ -30,31 +31,22 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(e
   return { promise, resolve, reject };
 }
 
+type Lookup = { revisions: string[]; answer: ReturnType<typeof deferred<Record<string, CommitInfo | null>>> };
+
 /** A repository whose lookups the test answers (each call waits for its own deferred). */
-function pendingRepo(): { repo: RepoService; calls: { revisions: string[]; answer: ReturnType<typeof deferred<Record<string, CommitInfo | null>>> }[] } {
-  const calls: { revisions: string[]; answer: ReturnType<typeof deferred<Record<string, CommitInfo | null>>> }[] = [];
-  const unused = async (): Promise<never> => {
-    throw new Error('not used here');
-  };
-  const repo: RepoService = {
-    readInputs: unused,
-    gitState: async () => null,
-    changesText: unused,
-    showCommit: unused,
-    log: unused,
-    lookupCommits(revisions) {
-      const answer = deferred<Record<string, CommitInfo | null>>();
-      calls.push({ revisions: [...revisions], answer });
-      return answer.promise;
-    },
-    deployedTags: unused,
-    commit: unused,
-    tagDeployed: unused,
-    startUpdate: unused,
-    updateOutcome: unused,
-    revertUpdate: unused,
-  };
-  return { repo, calls };
+class PendingRepo extends FakeRepo {
+  readonly lookups: Lookup[] = [];
+
+  override lookupCommits(revisions: readonly string[]): Promise<Record<string, CommitInfo | null>> {
+    const answer = deferred<Record<string, CommitInfo | null>>();
+    this.lookups.push({ revisions: [...revisions], answer });
+    return answer.promise;
+  }
+}
+
+function pendingRepo(): { repo: RepoService; calls: Lookup[] } {
+  const repo = new PendingRepo({ git: null });
+  return { repo, calls: repo.lookups };
 }
 
 const controllers: Controller[] = [];

@@ -1,41 +1,19 @@
 // The commit question as the user sees it at 80x24: the message in a one-line field, typed into,
 // Backspace, Ctrl-U, Enter commits the edited text, Esc commits nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CommitInfo, GitState, RepoService } from '../../src/core/repo.js';
+import type { RepoService } from '../../src/core/repo.js';
 import { type ConsoleHarness, KEY, renderConsole, statusBarText } from '../helpers/ui.js';
+import { FakeRepo, gitState } from '../state/repoFakes.js';
 import { FakeRuns, finished } from './fakeRuns.js';
 
 const HEAD = '1'.repeat(40);
 const NEW = '3'.repeat(40);
 
-function fakeRepo(changed: string[]): RepoService & { commits: string[]; tags: Map<string, string> } {
-  const commits: string[] = [];
-  const tags = new Map<string, string>();
-  let files = [...changed];
-  const none = async (): Promise<{ ok: false; error: string }> => ({ ok: false, error: 'not here' });
-  return {
-    commits,
-    tags,
-    gitState: async (): Promise<GitState> => ({ branch: 'main', head: commits.length > 0 ? NEW : HEAD, upstream: null, ahead: 0, behind: 0, changed: files.map((path) => ({ path, code: ' M' })) }),
-    commit: async (message) => {
-      commits.push(message);
-      files = [];
-      return { ok: true, value: { hash: NEW, output: '' } };
-    },
-    tagDeployed: async (host, hash) => {
-      tags.set(host, hash);
-      return { ok: true, value: undefined };
-    },
-    lookupCommits: async (revs) => Object.fromEntries(revs.map((r): [string, CommitInfo | null] => [r, null])),
-    deployedTags: async () => [],
-    readInputs: async () => ({ ok: true, value: [] }),
-    changesText: async () => ({ ok: true, value: [] }),
-    showCommit: async () => ({ ok: true, value: [] }),
-    log: async () => ({ ok: true, value: [] }),
-    startUpdate: none,
-    updateOutcome: none,
-    revertUpdate: none,
-  };
+/** A repository with `changed` modified on HEAD; a commit makes NEW and cleans the tree. */
+function fakeRepo(changed: string[]): FakeRepo {
+  const repo = new FakeRepo({ git: gitState({ head: HEAD, changed: changed.map((path) => ({ path, code: ' M' })) }) });
+  repo.commitHash = NEW;
+  return repo;
 }
 
 let ui: ConsoleHarness | null = null;
@@ -74,7 +52,7 @@ describe('the commit question', () => {
     await ui.press('hq: bump; q j y');
     expect(ui.lastFrame()).toContain('message: hq: bump; q j y▏');
     await ui.press(KEY.enter);
-    await vi.waitFor(() => expect(repo.commits).toEqual(['hq: bump; q j y']));
+    await vi.waitFor(() => expect(repo.calls.commit).toEqual(['hq: bump; q j y']));
     await vi.waitFor(() => expect(statusBarText(ui.lastFrame())).toContain('committed 3333333 "hq: bump; q j y"'));
     expect(ui.lastFrame()).not.toContain('message:');
   });
@@ -84,7 +62,7 @@ describe('the commit question', () => {
     const { ui } = await deployed(repo);
     await ui.press(KEY.esc);
     await vi.waitFor(() => expect(statusBarText(ui.lastFrame())).toContain('not committed: the 2 changed files stay in the working tree'));
-    expect(repo.commits).toEqual([]);
+    expect(repo.calls.commit).toEqual([]);
     expect(ui.controller.state.dialog).toBeNull();
   });
 });

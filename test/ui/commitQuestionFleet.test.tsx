@@ -1,9 +1,10 @@
 // The Fleet view (F) at 80x24 with the repository's deployed/<host> tags: the line under the
 // table says which tag the selected host runs and how far the branch has moved on.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeployedTag, GitState, RepoService } from '../../src/core/repo.js';
+import type { DeployedTag, RepoService } from '../../src/core/repo.js';
 import { type ConsoleHarness, KEY, renderConsole, ticks } from '../helpers/ui.js';
 import { FakeFleet, hostFacts, system, T_FLEET } from '../state/fleetFakes.js';
+import { FakeRepo, gitState } from '../state/repoFakes.js';
 
 const harnesses: ConsoleHarness[] = [];
 afterEach(() => {
@@ -11,21 +12,7 @@ afterEach(() => {
 });
 
 function tagsRepo(tags: DeployedTag[]): RepoService {
-  const none = async (): Promise<{ ok: false; error: string }> => ({ ok: false, error: 'not here' });
-  return {
-    gitState: async (): Promise<GitState> => ({ branch: 'main', head: 'f'.repeat(40), upstream: null, ahead: 0, behind: 0, changed: [] }),
-    deployedTags: async () => tags,
-    commit: none,
-    tagDeployed: none,
-    lookupCommits: async () => ({}),
-    readInputs: async () => ({ ok: true, value: [] }),
-    changesText: async () => ({ ok: true, value: [] }),
-    showCommit: async () => ({ ok: true, value: [] }),
-    log: async () => ({ ok: true, value: [] }),
-    startUpdate: none,
-    updateOutcome: none,
-    revertUpdate: none,
-  };
+  return new FakeRepo({ git: gitState({ head: 'f'.repeat(40) }), tags });
 }
 
 describe('the Fleet view with deployed/<host> tags', () => {

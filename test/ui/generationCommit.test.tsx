@@ -3,10 +3,10 @@
 // `git show --stat` of it in the text view, or says in the status bar why it cannot.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommitInfo, RepoService } from '../../src/core/repo.js';
-import type { Result } from '../../src/core/result.js';
 import type { GenerationList } from '../../src/core/types.js';
 import { makeGeneration } from '../helpers/generation.js';
 import { type ConsoleHarness, renderConsole, statusBarText, ticks } from '../helpers/ui.js';
+import { FakeRepo, gitState } from '../state/repoFakes.js';
 
 const A = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 const B = 'b0b0b0b2222222222222222222222222222222bb';
@@ -29,35 +29,14 @@ const LIST: GenerationList = {
   bootedKernel: '6.6.32',
 };
 
-interface FakeRepo extends RepoService {
-  shown: string[];
-}
-
+/** The flake's repository with A and B (a `git show --stat` of any commit); outside one: no git state, no commits. */
 function fakeRepo(options: { repository?: boolean } = {}): FakeRepo {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used here');
-  };
-  const shown: string[] = [];
-  return {
-    shown,
-    readInputs: unused,
-    gitState: async () => (options.repository === false ? null : { branch: 'main', head: A, upstream: null, ahead: 0, behind: 0, changed: [] }),
-    changesText: unused,
-    async showCommit(rev): Promise<Result<string[]>> {
-      shown.push(rev);
-      return { ok: true, value: [`commit ${rev}`, 'Author: Ada', '', '    hq: enable nginx and the firewall', '', ' hosts/hq.nix | 4 ++--'] };
-    },
-    log: unused,
-    async lookupCommits(revisions) {
-      return Object.fromEntries(revisions.map((r) => [r, options.repository === false ? null : (COMMITS[r] ?? null)]));
-    },
-    deployedTags: unused,
-    commit: unused,
-    tagDeployed: unused,
-    startUpdate: unused,
-    updateOutcome: unused,
-    revertUpdate: unused,
-  };
+  if (options.repository === false) return new FakeRepo({ git: null, commits: { ok: false, error: 'not a git repository' } });
+  return new FakeRepo({
+    git: gitState({ head: A }),
+    commits: { ok: true, value: Object.values(COMMITS) },
+    showText: ['Author: Ada', '', '    hq: enable nginx and the firewall', '', ' hosts/hq.nix | 4 ++--'],
+  });
 }
 
 let ui: ConsoleHarness | undefined;
@@ -97,7 +76,7 @@ describe('the commit of a generation', () => {
     const h = await open(repo);
     await h.press('c');
     await ticks();
-    expect(repo.shown).toEqual([A]);
+    expect(repo.calls.showCommit).toEqual([A]);
     expect(h.controller.state.textView?.title).toBe('commit 1a2b3c4 (hq generation 13)');
     expect(frame(h)).toContain('commit 1a2b3c4 (hq generation 13)');
     expect(frame(h)).toContain('hosts/hq.nix | 4 ++--');
@@ -112,7 +91,7 @@ describe('the commit of a generation', () => {
     await h.press('j');
     await h.press('c');
     await ticks();
-    expect(repo.shown).toEqual([B]);
+    expect(repo.calls.showCommit).toEqual([B]);
     expect(h.controller.state.textView?.title).toContain('built from uncommitted changes');
   });
 
@@ -133,7 +112,7 @@ describe('the commit of a generation', () => {
     expect(statusBarText(frame(h))).toContain('generation 10 of hq carries no configuration revision');
     expect(statusBarText(frame(h))).toContain('self.rev or self.dirtyRev');
     expect(h.controller.state.textView).toBeNull();
-    expect(repo.shown).toEqual([]);
+    expect(repo.calls.showCommit).toEqual([]);
   });
 
   it('outside a git repository: the bare revision, never "not in this repository"; c says why', async () => {
@@ -143,6 +122,6 @@ describe('the commit of a generation', () => {
     expect(frame(h)).not.toContain('not in this repository');
     await h.press('c');
     expect(statusBarText(frame(h))).toContain('is not in a git repository');
-    expect(repo.shown).toEqual([]);
+    expect(repo.calls.showCommit).toEqual([]);
   });
 });
