@@ -4,19 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInvocation, UsageError } from '../src/args.js';
 import { parseCommandLine } from '../src/commandLine.js';
-import type { Io } from '../src/commands/io.js';
-import { main } from '../src/main.js';
-import { fakeIo } from './commands/fakeIo.js';
+import { runMain as run } from './commands/fakeIo.js';
 import { closedPort } from './helpers/ports.js';
 import { makeRoot } from './helpers/profileFixture.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = fakeIo({ out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) });
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 let work: string;
 let flake: string;

@@ -1,4 +1,5 @@
 import type { Io } from '../../src/commands/io.js';
+import { main } from '../../src/main.js';
 import type { CommandRunner } from '../../src/system/exec.js';
 
 export type FakeIo = Io & { stdout: string[]; stderr: string[]; asked: string[] };
@@ -30,4 +31,12 @@ export function fakeIo(overrides: Partial<Io> = {}): FakeIo {
     onInterrupt: () => () => {},
     ...overrides,
   };
+}
+
+/** `nixdeck ARGV...` through main with a fakeIo: its exit code and what it printed with out/err, a line each. */
+export async function runMain(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, fakeIo({ out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) }));
+  return { code, out, err };
 }

@@ -3,17 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInvocation } from '../../src/args.js';
-import type { Io } from '../../src/commands/io.js';
-import { main } from '../../src/main.js';
-import { fakeIo } from './fakeIo.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = fakeIo({ out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) });
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+import { runMain as run } from './fakeIo.js';
 
 const DAY = 86_400;
 let work: string;
@@ -27,8 +17,10 @@ function flake(name: string, lock?: string): string {
   return dir;
 }
 
-/** seconds since the epoch, `days` days and an hour ago (the command's clock is the real one) */
-const daysAgo = (days: number): number => Math.floor(Date.now() / 1000) - days * DAY - 3600;
+/** the tests' now, read once: a lock written in one second and checked in the next must agree */
+const NOW_S = Math.floor(Date.now() / 1000);
+/** seconds since the epoch, `days` days and an hour before NOW_S (the command's clock is the real one) */
+const daysAgo = (days: number): number => NOW_S - days * DAY - 3600;
 
 function fleetLock(): string {
   return JSON.stringify({
