@@ -1,20 +1,13 @@
-import { execaSync } from 'execa';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { commandAbsent } from './commandAbsent.js';
 import { inCI, type Skip } from './fleet.js';
 
 /** The built CLI the tmux tests run (`npm run build` makes it). */
 export const E2E_CLI = path.resolve('dist/nixdeck.js');
 
 /** Why tmux cannot be used here, or null. */
-function tmuxAbsent(): string | null {
-  try {
-    execaSync('tmux', ['-V']);
-    return null;
-  } catch {
-    return 'tmux is not installed (apt-get install tmux)';
-  }
-}
+const tmuxAbsent = (): string | null => commandAbsent('tmux', '-V', 'apt-get install tmux');
 
 /** Why tmux tests cannot run here (`{ skip }`), or null; in CI a missing tmux is an error for `suite`. */
 export function tmuxMissing(suite: string): Skip | null {

@@ -7,20 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import type { GitOptions } from '../../src/system/git/run.js';
+import { commandAbsent } from '../helpers/commandAbsent.js';
 import { inCI } from '../helpers/fleet.js';
-
-function gitAbsent(): string | null {
-  try {
-    execaSync('git', ['--version']);
-    return null;
-  } catch {
-    return 'git is not installed (apt-get install git)';
-  }
-}
 
 /** Why these tests cannot run here, or null; in CI a missing git is an error, not a skip. */
 export function gitMissing(suite: string): string | null {
-  const reason = gitAbsent();
+  const reason = commandAbsent('git', '--version', 'apt-get install git');
   if (reason === null) return null;
   if (inCI()) throw new Error(`${suite}: ${reason}`);
   console.warn(`skipping ${suite}: ${reason}`);
